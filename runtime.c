@@ -1,0 +1,4972 @@
+/*
+ * ocirun: a rootless, static, single-file OCI container runtime for
+ * embedded Linux.  It implements the OCI runtime-spec v1.3 with the
+ * runc/crun command line.
+ *
+ * Table of contents (sections appear in this order; grep for "=== NAME"):
+ *   1. headers          includes, compat syscall numbers, limits
+ *   2. util             errors with context, files, atomic writes, numbers
+ *   3. json             jsmn tokens checked against the JSON grammar,
+ *                       strings decoded in place, a small JSON writer
+ *   4. config           config.json into typed structs (table driven),
+ *                       validated once; errors name the JSON path
+ *   5. state            the state directory, locking, state.json, status
+ *   6. hooks            running OCI hooks with state on stdin and timeouts
+ *   7. rootfs           the one path resolver for everything inside the
+ *                       rootfs, mounts, devices, masks, pivot_root
+ *   8. process          user, capabilities, rlimits, terminal, exec
+ *   9. init             the container's first process, from clone to exec
+ *  10. create/start     clone, id maps, the sync protocol, run
+ *  11. exec             a new process in a running container
+ *  12. commands         state kill delete list ps spec features ...
+ *  13. command line     argv into a command and its options, main()
+ *
+ * Data flows one way: argv and config.json become a validated plan
+ * (struct config), then the plan becomes syscalls.  No global state
+ * beyond what a section owns: the error context (util) and the signal
+ * forwarding target (create/start).
+ */
+
+/* === 1. headers ========================================================= */
+
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <linux/capability.h>
+#include <linux/sched.h>
+
+#include "jsmn.h"
+
+/* GNU C predefines "linux" as 1; we use it as a name, like the spec. */
+#undef linux
+
+#ifndef OCIRUN_VERSION
+#define OCIRUN_VERSION "0.1.0"
+#endif
+#ifndef OCIRUN_COMMIT
+#define OCIRUN_COMMIT "unknown"
+#endif
+#define OCI_VERSION "1.3.0"
+
+/* Syscalls that musl or old headers may not wrap. */
+#ifndef SYS_pivot_root
+#define SYS_pivot_root __NR_pivot_root
+#endif
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr 442
+#endif
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef MS_NOSYMFOLLOW
+#define MS_NOSYMFOLLOW 256
+#endif
+#ifndef PR_CAP_AMBIENT
+#define PR_CAP_AMBIENT 47
+#define PR_CAP_AMBIENT_RAISE 2
+#define PR_CAP_AMBIENT_CLEAR_ALL 4
+#endif
+#ifndef RLIMIT_RTTIME
+#define RLIMIT_RTTIME 15
+#endif
+
+#define RESOLVE_NO_MAGICLINKS 0x02
+#define RESOLVE_IN_ROOT 0x10
+struct open_how_compat {
+	uint64_t flags, mode, resolve;
+};
+
+#define MOUNT_ATTR_RDONLY 0x00000001
+#define MOUNT_ATTR_NOSUID 0x00000002
+#define MOUNT_ATTR_NODEV 0x00000004
+#define MOUNT_ATTR_NOEXEC 0x00000008
+#define MOUNT_ATTR__ATIME 0x00000070
+#define MOUNT_ATTR_RELATIME 0x00000000
+#define MOUNT_ATTR_NOATIME 0x00000010
+#define MOUNT_ATTR_STRICTATIME 0x00000020
+#define MOUNT_ATTR_NODIRATIME 0x00000080
+#define MOUNT_ATTR_NOSYMFOLLOW 0x00200000
+struct mount_attr_compat {
+	uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+
+/* Bounds on hostile input: config.json is read whole, but never more. */
+#define CONFIG_MAX_BYTES (4u << 20)
+#define JSON_MAX_DEPTH 64
+#define ID_MAX 1024
+
+#define CLEANUP(f) __attribute__((cleanup(f)))
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define UNUSED __attribute__((unused))
+#define PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define NORETURN __attribute__((noreturn))
+
+/* === 2. util ============================================================ */
+
+/*
+ * Every error is one line: "ocirun: <command> <id>: <what failed>: <why>".
+ * The error context is owned by this section.  In the container's init the
+ * message goes to the parent over the sync socket instead, because the
+ * init's stderr may already be the container's log pipe.
+ */
+static struct {
+	char ctx[160];
+	int log_fd;      /* --log file, or -1 */
+	bool log_json;   /* --log-format json */
+	bool debug;      /* --debug */
+	int report_fd;   /* in the init: sync socket to the parent, else -1 */
+} g_err = { .log_fd = -1, .report_fd = -1 };
+
+static void log_line(const char *level, const char *msg)
+{
+	char buf[1400];
+	int n;
+
+	if (g_err.log_fd < 0)
+		return;
+	if (g_err.log_json) {
+		char esc[1100];
+		size_t k = 0;
+		for (const char *p = msg; *p && k + 7 < sizeof esc; p++) {
+			unsigned char c = (unsigned char)*p;
+			if (c == '"' || c == '\\') {
+				esc[k++] = '\\';
+				esc[k++] = (char)c;
+			} else if (c < 0x20) {
+				k += (size_t)snprintf(esc + k, sizeof esc - k, "\\u%04x", c);
+			} else {
+				esc[k++] = (char)c;
+			}
+		}
+		esc[k] = 0;
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		struct tm tm;
+		gmtime_r(&ts.tv_sec, &tm);
+		n = snprintf(buf, sizeof buf,
+			     "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ\"}\n",
+			     level, esc, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			     tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
+	} else {
+		n = snprintf(buf, sizeof buf, "%s: %s\n", level, msg);
+	}
+	if (n > 0)
+		(void)!write(g_err.log_fd, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+static void vreport(const char *level, int errnum, const char *fmt, va_list ap)
+{
+	char msg[1024];
+	size_t n = 0;
+
+	if (g_err.ctx[0])
+		n = (size_t)snprintf(msg, sizeof msg, "%s: ", g_err.ctx);
+	if (n < sizeof msg)
+		n += (size_t)vsnprintf(msg + n, sizeof msg - n, fmt, ap);
+	if (errnum && n < sizeof msg)
+		snprintf(msg + n, sizeof msg - n, ": %s", strerror(errnum));
+	if (g_err.report_fd >= 0 && !strcmp(level, "error")) {
+		char pkt[1100];
+		int len = snprintf(pkt, sizeof pkt, "E%s", msg);
+		(void)!send(g_err.report_fd, pkt, (size_t)len < sizeof pkt ? (size_t)len : sizeof pkt - 1,
+			    MSG_NOSIGNAL);
+		return;
+	}
+	log_line(level, msg);
+	fprintf(stderr, "ocirun: %s%s\n", strcmp(level, "error") ? "warning: " : "", msg);
+}
+
+/* The runtime runs its atexit cleanup (a failed create removes what it
+ * made); a forked child of the runtime must not run its parent's. */
+static NORETURN void die_exit(void)
+{
+	if (g_err.report_fd >= 0)
+		_exit(1);
+	exit(1);
+}
+
+/* die(): report and exit 1.  die_errno() appends strerror(errno). */
+static NORETURN PRINTF(1, 2) void die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport("error", 0, fmt, ap);
+	va_end(ap);
+	die_exit();
+}
+
+static NORETURN PRINTF(1, 2) void die_errno(const char *fmt, ...)
+{
+	int e = errno;
+	va_list ap;
+	va_start(ap, fmt);
+	vreport("error", e, fmt, ap);
+	va_end(ap);
+	die_exit();
+}
+
+static PRINTF(1, 2) void warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport("warning", 0, fmt, ap);
+	va_end(ap);
+}
+
+static PRINTF(1, 2) void debug(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (!g_err.debug)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	log_line("debug", msg);
+	if (g_err.log_fd < 0)
+		fprintf(stderr, "ocirun: debug: %s\n", msg);
+}
+
+static void set_err_context(const char *cmd, const char *id)
+{
+	snprintf(g_err.ctx, sizeof g_err.ctx, "%s%s%s", cmd, id ? " " : "", id ? id : "");
+}
+
+static void close_fdp(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+#define AUTOCLOSE CLEANUP(close_fdp)
+
+static void *xmalloc(size_t n)
+{
+	void *p = calloc(1, n ? n : 1);
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Write a small string into an existing file (procfs, sysfs, cgroupfs). */
+static int write_file_at(int dirfd, const char *path, const char *s)
+{
+	int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -1;
+	int r = write_all(fd, s, strlen(s));
+	int e = errno;
+	close(fd);
+	errno = e;
+	return r;
+}
+
+/* Read a whole small file into buf (NUL-terminated); -1 if it is bigger. */
+static ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	size_t len = 0;
+
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		ssize_t n = read(fd, buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = errno;
+			close(fd);
+			if (n < 0) {
+				errno = e;
+				return -1;
+			}
+			break;
+		}
+		len += (size_t)n;
+		if (len == size - 1) {
+			close(fd);
+			errno = EFBIG;
+			return -1;
+		}
+	}
+	buf[len] = 0;
+	return (ssize_t)len;
+}
+
+/*
+ * The one atomic-write helper: state files and pid files are written to a
+ * temporary name in the same directory, fsync'd, and renamed into place, so
+ * a reader sees either the old or the new content, never a torn file.
+ */
+static int atomic_write_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode)
+{
+	char tmp[NAME_MAX + 1];
+	int n = snprintf(tmp, sizeof tmp, ".%s.%d.tmp", name, (int)getpid());
+	if (n < 0 || (size_t)n >= sizeof tmp) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+	if (fd < 0)
+		return -1;
+	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		int e = errno;
+		close(fd);
+		unlinkat(dirfd, tmp, 0);
+		errno = e;
+		return -1;
+	}
+	close(fd);
+	if (renameat(dirfd, tmp, dirfd, name) < 0) {
+		int e = errno;
+		unlinkat(dirfd, tmp, 0);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/* Split a path into its directory (opened) and final component. */
+static int open_parent_dir(const char *path, const char **base)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+
+	if (!slash) {
+		*base = path;
+		return open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
+	if ((size_t)(slash - path) >= sizeof dir) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = 0;
+	*base = slash + 1;
+	return open(dir[0] ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* The pid file holds the pid's digits only, written atomically. */
+static void write_pid_file(const char *path, pid_t pid)
+{
+	const char *base;
+	char buf[24];
+	int AUTOCLOSE dfd = open_parent_dir(path, &base);
+
+	if (dfd < 0)
+		die_errno("open directory of pid file %s", path);
+	if (!*base || !strcmp(base, ".") || !strcmp(base, ".."))
+		die("pid file %s: not a file name", path);
+	int n = snprintf(buf, sizeof buf, "%d", (int)pid);
+	if (atomic_write_at(dfd, base, buf, (size_t)n, 0644) < 0)
+		die_errno("write pid file %s", path);
+}
+
+/* Strict decimal parse into [min, max]; no sign for unsigned ranges. */
+static int parse_llong(const char *s, long long min, long long max, long long *out)
+{
+	char *end;
+	if (!*s || isspace((unsigned char)*s))
+		return -1;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int sync_send(int fd, const void *msg, size_t len)
+{
+	ssize_t n;
+	do
+		n = send(fd, msg, len, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+static ssize_t sync_recv(int fd, void *msg, size_t len)
+{
+	ssize_t n;
+	do
+		n = recv(fd, msg, len, 0);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+/* Send (or receive) one file descriptor with SCM_RIGHTS and a payload. */
+static int send_fd(int sock, int fd, const void *data, size_t len)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof cbuf };
+	memset(cbuf, 0, sizeof cbuf);
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	ssize_t n;
+	do
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -1 : 0;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* === 3. json ============================================================ */
+
+/*
+ * jsmn finds the tokens but lets many invalid documents through (missing
+ * commas and colons, bad numbers, raw control characters, invalid UTF-8,
+ * trailing data).  json_check() walks the tokens in document order and
+ * checks the text between and inside them against the JSON grammar, so
+ * what reaches the config layer is strict RFC 8259 JSON.  Strings are then
+ * decoded in place (a decoded string is never longer than its source) and
+ * NUL-terminated, so the config structs point into the one input buffer.
+ */
+struct json {
+	char *buf;       /* the document; strings are decoded in place */
+	size_t len;
+	jsmntok_t *tok;
+	int ntok;
+	char err[256];   /* what was wrong, and where */
+};
+
+static PRINTF(3, 4) int json_fail(struct json *j, size_t pos, const char *fmt, ...)
+{
+	char what[160];
+	va_list ap;
+	size_t line = 1, col = 1;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	for (size_t i = 0; i < pos && i < j->len; i++) {
+		if (j->buf[i] == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
+	snprintf(j->err, sizeof j->err, "invalid JSON at line %zu column %zu: %s", line, col, what);
+	return -1;
+}
+
+static void json_skip_ws(const struct json *j, size_t *pos)
+{
+	while (*pos < j->len && strchr(" \t\r\n", j->buf[*pos]) && j->buf[*pos])
+		(*pos)++;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static long read_hex4(const char *s)
+{
+	long v = 0;
+	for (int i = 0; i < 4; i++) {
+		int h = hexval(s[i]);
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+/* Length of one valid UTF-8 sequence at s (RFC 3629), or 0 if invalid. */
+static size_t utf8_seq_len(const unsigned char *s, size_t avail)
+{
+	unsigned c = s[0];
+	size_t n;
+	unsigned min, cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, min = 0x80, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, min = 0x800, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, min = 0x10000, cp = c & 0x07;
+	else
+		return 0;
+	if (n > avail)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+static size_t utf8_put(char *out, unsigned long cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/*
+ * Check the raw string body [s, e) and decode it into out (which may be s:
+ * decoding never grows).  A \u0000 is refused: C strings would silently
+ * lose their tail, which is how a path or an argument could be truncated.
+ */
+static int json_string_decode(struct json *j, size_t s, size_t e, char *out, size_t *outlen)
+{
+	size_t k = 0, i = s;
+
+	while (i < e) {
+		unsigned char c = (unsigned char)j->buf[i];
+		if (c < 0x20)
+			return json_fail(j, i, "control character in string");
+		if (c != '\\') {
+			size_t n = utf8_seq_len((unsigned char *)j->buf + i, e - i);
+			if (!n)
+				return json_fail(j, i, "invalid UTF-8 in string");
+			memmove(out + k, j->buf + i, n);
+			k += n;
+			i += n;
+			continue;
+		}
+		if (i + 1 >= e)
+			return json_fail(j, i, "bad escape");
+		char x = j->buf[i + 1], d = 0;
+		switch (x) {
+		case '"': case '\\': case '/': d = x; break;
+		case 'b': d = '\b'; break;
+		case 'f': d = '\f'; break;
+		case 'n': d = '\n'; break;
+		case 'r': d = '\r'; break;
+		case 't': d = '\t'; break;
+		}
+		if (d) {
+			out[k++] = d;
+			i += 2;
+			continue;
+		}
+		if (x != 'u' || i + 6 > e)
+			return json_fail(j, i, "bad escape");
+		long cp = read_hex4(j->buf + i + 2);
+		if (cp < 0)
+			return json_fail(j, i, "bad \\u escape");
+		i += 6;
+		if (cp >= 0xd800 && cp <= 0xdbff) {
+			long lo = (i + 6 <= e && j->buf[i] == '\\' && j->buf[i + 1] == 'u')
+					  ? read_hex4(j->buf + i + 2) : -1;
+			if (lo < 0xdc00 || lo > 0xdfff)
+				return json_fail(j, i, "unpaired surrogate in \\u escape");
+			cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+			i += 6;
+		} else if (cp >= 0xdc00 && cp <= 0xdfff) {
+			return json_fail(j, i, "unpaired surrogate in \\u escape");
+		}
+		if (cp == 0)
+			return json_fail(j, i, "\\u0000 is not allowed in strings");
+		k += utf8_put(out + k, (unsigned long)cp);
+	}
+	*outlen = k;
+	return 0;
+}
+
+/* true, false, null, or a number per RFC 8259 section 6. */
+static int json_check_primitive(struct json *j, const jsmntok_t *t)
+{
+	const char *p = j->buf + t->start, *e = j->buf + t->end;
+	size_t n = (size_t)(e - p);
+
+	if ((n == 4 && !memcmp(p, "true", 4)) || (n == 5 && !memcmp(p, "false", 5)) ||
+	    (n == 4 && !memcmp(p, "null", 4)))
+		return 0;
+	if (p < e && *p == '-')
+		p++;
+	if (p < e && *p == '0')
+		p++;
+	else if (p < e && *p >= '1' && *p <= '9')
+		while (p < e && isdigit((unsigned char)*p))
+			p++;
+	else
+		return json_fail(j, (size_t)t->start, "invalid literal or number");
+	if (p < e && *p == '.') {
+		if (++p >= e || !isdigit((unsigned char)*p))
+			return json_fail(j, (size_t)t->start, "invalid number");
+		while (p < e && isdigit((unsigned char)*p))
+			p++;
+	}
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < e && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= e || !isdigit((unsigned char)*p))
+			return json_fail(j, (size_t)t->start, "invalid number");
+		while (p < e && isdigit((unsigned char)*p))
+			p++;
+	}
+	if (p != e)
+		return json_fail(j, (size_t)t->start, "invalid number");
+	return 0;
+}
+
+static size_t tok_text_start(const jsmntok_t *t)
+{
+	return t->type == JSMN_STRING ? (size_t)t->start - 1 : (size_t)t->start;
+}
+
+static size_t tok_text_end(const jsmntok_t *t)
+{
+	return t->type == JSMN_STRING ? (size_t)t->end + 1 : (size_t)t->end;
+}
+
+static int json_expect(struct json *j, size_t *pos, char c)
+{
+	json_skip_ws(j, pos);
+	if (*pos >= j->len || j->buf[*pos] != c)
+		return json_fail(j, *pos, "expected '%c'", c);
+	(*pos)++;
+	return 0;
+}
+
+/* Check the value at token *i, which must start at text position *pos. */
+static int json_check_value(struct json *j, int *i, size_t *pos, int depth)
+{
+	if (*i >= j->ntok)
+		return json_fail(j, *pos, "unexpected end of tokens");
+	const jsmntok_t *t = &j->tok[*i];
+	json_skip_ws(j, pos);
+	if (t->start < 0 || t->end < 0 || *pos != tok_text_start(t))
+		return json_fail(j, *pos, "unexpected character");
+	if (depth > JSON_MAX_DEPTH)
+		return json_fail(j, *pos, "nesting deeper than %d", JSON_MAX_DEPTH);
+	(*i)++;
+	if (t->type == JSMN_STRING) {
+		*pos = tok_text_end(t);
+		return 0; /* the body is checked when it is decoded */
+	}
+	if (t->type == JSMN_PRIMITIVE) {
+		*pos = tok_text_end(t);
+		return json_check_primitive(j, t);
+	}
+	bool obj = t->type == JSMN_OBJECT;
+	*pos = (size_t)t->start + 1;
+	for (int k = 0; k < t->size; k++) {
+		if (k && json_expect(j, pos, ',') < 0)
+			return -1;
+		if (obj) {
+			if (*i >= j->ntok || j->tok[*i].type != JSMN_STRING)
+				return json_fail(j, *pos, "object key must be a string");
+			if (json_check_value(j, i, pos, depth + 1) < 0 || json_expect(j, pos, ':') < 0)
+				return -1;
+		}
+		if (json_check_value(j, i, pos, depth + 1) < 0)
+			return -1;
+	}
+	if (json_expect(j, pos, obj ? '}' : ']') < 0)
+		return -1;
+	if (*pos != tok_text_end(t))
+		return json_fail(j, *pos, "unexpected character");
+	return 0;
+}
+
+static int json_keyeq(const struct json *j, int i, const char *s)
+{
+	return !strcmp(j->buf + j->tok[i].start, s);
+}
+
+/* Index of the token after the subtree rooted at token i. */
+static int json_next(const struct json *j, int i)
+{
+	int end = j->tok[i].end, k = i + 1;
+	while (k < j->ntok && j->tok[k].start < end)
+		k++;
+	return k;
+}
+
+/* Decode every string in place, then refuse duplicate keys. */
+static int json_decode_strings(struct json *j)
+{
+	for (int i = 0; i < j->ntok; i++) {
+		jsmntok_t *t = &j->tok[i];
+		size_t len = 0;
+		if (t->type != JSMN_STRING)
+			continue;
+		if (json_string_decode(j, (size_t)t->start, (size_t)t->end, j->buf + t->start, &len) < 0)
+			return -1;
+		j->buf[t->start + (int)len] = 0;
+	}
+	for (int i = 0; i < j->ntok; i++) {
+		if (j->tok[i].type != JSMN_OBJECT)
+			continue;
+		int k = i + 1;
+		for (int n = 0; n < j->tok[i].size; n++) {
+			for (int m = json_next(j, k + 1); m < j->tok[i].end && m < j->ntok &&
+							  j->tok[m].start < j->tok[i].end;
+			     m = json_next(j, json_next(j, m))) {
+				if (json_keyeq(j, m, j->buf + j->tok[k].start))
+					return json_fail(j, (size_t)j->tok[m].start,
+							 "duplicate key \"%s\"", j->buf + j->tok[m].start);
+			}
+			k = json_next(j, k + 1);
+		}
+	}
+	return 0;
+}
+
+/*
+ * Parse buf[0..len) in place: count the tokens (first jsmn pass), fill them
+ * (second pass), check the grammar, decode.  The caller frees j->tok.
+ */
+static int json_parse(struct json *j, char *buf, size_t len)
+{
+	jsmn_parser p;
+
+	memset(j, 0, sizeof *j);
+	j->buf = buf;
+	j->len = len;
+	if (memchr(buf, 0, len))
+		return json_fail(j, (size_t)((char *)memchr(buf, 0, len) - buf), "NUL byte");
+	jsmn_init(&p);
+	int n = jsmn_parse(&p, buf, len, NULL, 0);
+	if (n <= 0)
+		return json_fail(j, p.pos, n == JSMN_ERROR_PART ? "truncated document" : "syntax error");
+	j->tok = malloc(sizeof(jsmntok_t) * (size_t)n);
+	if (!j->tok)
+		return json_fail(j, 0, "out of memory");
+	jsmn_init(&p);
+	j->ntok = jsmn_parse(&p, buf, len, j->tok, (unsigned)n);
+	if (j->ntok < 0)
+		return json_fail(j, p.pos, j->ntok == JSMN_ERROR_PART ? "truncated document" : "syntax error");
+	int i = 0;
+	size_t pos = 0;
+	if (json_check_value(j, &i, &pos, 0) < 0)
+		return -1;
+	json_skip_ws(j, &pos);
+	if (pos != len || i != j->ntok)
+		return json_fail(j, pos, "trailing data after the top-level value");
+	return json_decode_strings(j);
+}
+
+/*
+ * The JSON path of token i ("linux.mounts[3].destination"), built by
+ * walking the parent links from the token up to the root.
+ */
+static void json_path(const struct json *j, int i, char *out, size_t size)
+{
+	int chain[JSON_MAX_DEPTH * 2 + 4], n = 0;
+	size_t k = 0;
+
+	for (int t = i; t >= 0 && n < (int)ARRAY_LEN(chain); t = j->tok[t].parent)
+		chain[n++] = t;
+	out[0] = 0;
+	for (int c = n - 2; c >= 0; c--) {
+		int t = chain[c], parent = chain[c + 1];
+		if (j->tok[parent].type == JSMN_OBJECT) {
+			k += (size_t)snprintf(out + k, k < size ? size - k : 0, "%s%s", k ? "." : "",
+					      j->buf + j->tok[t].start);
+		} else if (j->tok[parent].type == JSMN_ARRAY) {
+			int idx = 0;
+			for (int m = parent + 1; m < t; m = json_next(j, m))
+				idx++;
+			k += (size_t)snprintf(out + k, k < size ? size - k : 0, "[%d]", idx);
+		}
+		if (k >= size)
+			break;
+	}
+	if (!out[0])
+		snprintf(out, size, "(top level)");
+}
+
+/* A small JSON writer for state, features and spec output. */
+struct jw {
+	char *buf;
+	size_t len, cap;
+	bool comma;
+	int indent;  /* <0: compact */
+	int depth;
+};
+
+static void jw_raw(struct jw *w, const char *s, size_t n)
+{
+	if (w->len + n + 1 > w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 1024;
+		while (cap < w->len + n + 1)
+			cap *= 2;
+		char *b = realloc(w->buf, cap);
+		if (!b)
+			die("out of memory");
+		w->buf = b;
+		w->cap = cap;
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+	w->buf[w->len] = 0;
+}
+
+static void jw_s(struct jw *w, const char *s)
+{
+	jw_raw(w, s, strlen(s));
+}
+
+static void jw_nl(struct jw *w)
+{
+	if (w->indent < 0)
+		return;
+	jw_raw(w, "\n", 1);
+	for (int i = 0; i < w->depth * w->indent; i++)
+		jw_raw(w, " ", 1);
+}
+
+static void jw_sep(struct jw *w)
+{
+	if (w->comma)
+		jw_raw(w, ",", 1);
+	if (w->depth)
+		jw_nl(w);
+	w->comma = true;
+}
+
+static void jw_str_raw(struct jw *w, const char *s)
+{
+	jw_raw(w, "\"", 1);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[8];
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			jw_raw(w, esc, 2);
+		} else if (c < 0x20) {
+			snprintf(esc, sizeof esc, "\\u%04x", c);
+			jw_raw(w, esc, 6);
+		} else {
+			jw_raw(w, (const char *)&c, 1);
+		}
+	}
+	jw_raw(w, "\"", 1);
+}
+
+static void jw_key(struct jw *w, const char *k)
+{
+	jw_sep(w);
+	jw_str_raw(w, k);
+	jw_s(w, w->indent < 0 ? ":" : ": ");
+	w->comma = false;
+}
+
+static void jw_open(struct jw *w, const char *key, char c)
+{
+	if (key)
+		jw_key(w, key);
+	else
+		jw_sep(w);
+	jw_raw(w, &c, 1);
+	w->depth++;
+	w->comma = false;
+}
+
+static void jw_close(struct jw *w, char c)
+{
+	bool empty = !w->comma;
+	w->depth--;
+	if (!empty)
+		jw_nl(w);
+	jw_raw(w, &c, 1);
+	w->comma = true;
+}
+
+static void jw_str(struct jw *w, const char *key, const char *v)
+{
+	if (key)
+		jw_key(w, key);
+	else
+		jw_sep(w);
+	jw_str_raw(w, v);
+	w->comma = true;
+}
+
+static void jw_int(struct jw *w, const char *key, long long v)
+{
+	char b[32];
+	if (key)
+		jw_key(w, key);
+	else
+		jw_sep(w);
+	snprintf(b, sizeof b, "%lld", v);
+	jw_s(w, b);
+	w->comma = true;
+}
+
+static void jw_bool(struct jw *w, const char *key, bool v)
+{
+	if (key)
+		jw_key(w, key);
+	else
+		jw_sep(w);
+	jw_s(w, v ? "true" : "false");
+	w->comma = true;
+}
+
+static void jw_strv(struct jw *w, const char *key, const char *const *v, size_t n)
+{
+	jw_open(w, key, '[');
+	for (size_t i = 0; i < n; i++)
+		jw_str(w, NULL, v[i]);
+	jw_close(w, ']');
+}
+
+/* === 4. config ========================================================== */
+
+/*
+ * config.json becomes struct config through tables of fields (struct
+ * field): one row per JSON property, naming its type, its place in the
+ * struct and its range.  Unknown properties are ignored, as the spec
+ * requires; a wrong type or an out-of-range number is an error naming the
+ * JSON path.  Strings point into the decoded document.
+ */
+struct num {
+	int64_t v;
+	bool set;
+};
+struct unum {
+	uint64_t v;
+	bool set;
+};
+struct obool {
+	bool v, set;
+};
+struct strv {
+	char **v;  /* NULL-terminated */
+	int n;
+};
+struct kv {
+	const char *k, *v;
+};
+struct kvs {
+	struct kv *v;
+	int n;
+};
+struct arr {
+	void *v;
+	int n;
+};
+#define ARR_AT(a, T, i) (&((T *)(a).v)[i])
+
+struct idmap {
+	struct num container_id, host_id, size;
+};
+
+struct mount_cfg {
+	const char *destination, *type, *source;
+	struct strv options;
+	struct arr uid_mappings, gid_mappings;
+	/* derived by cfg_mount_options() */
+	unsigned long flags, clear, prop;
+	uint64_t rattr_set, rattr_clr;
+	bool bind, rec, tmpcopyup;
+	char *data;
+};
+
+struct rlimit_cfg {
+	int type;  /* 1 + index into rlimit_names */
+	struct unum soft, hard;
+};
+
+struct caps_cfg {
+	struct strv bounding, effective, inheritable, permitted, ambient;
+	/* derived */
+	uint64_t b, e, i, p, a;
+};
+
+struct user_cfg {
+	struct num uid, gid, umask;
+	struct arr additional_gids;  /* of struct num */
+	const char *username;
+};
+
+struct process_cfg {
+	bool terminal;
+	struct {
+		struct num height, width;
+	} console_size;
+	const char *cwd, *command_line, *apparmor_profile, *selinux_label;
+	struct strv env, args;
+	struct arr rlimits;
+	bool has_caps;
+	struct caps_cfg caps;
+	bool no_new_privileges;
+	struct num oom_score_adj;
+	struct user_cfg user;
+	struct {
+		int class;
+		struct num priority;
+	} io_priority;
+	struct {
+		int policy;
+		struct num nice, priority, runtime, deadline, period;
+		struct strv flags;
+	} scheduler;
+	struct {
+		const char *initial, *final;
+	} exec_cpu_affinity;
+};
+
+struct hook_cfg {
+	const char *path;
+	struct strv args, env;
+	struct num timeout;
+};
+
+struct hooks_cfg {
+	struct arr prestart, create_runtime, create_container, start_container, poststart, poststop;
+};
+
+struct ns_cfg {
+	int type;  /* 1 + index into ns_names */
+	const char *path;
+};
+
+struct device_cfg {
+	int type;  /* 1 + index into "c", "b", "u", "p" */
+	const char *path;
+	struct num major, minor, file_mode, uid, gid;
+};
+
+struct dev_rule_cfg {
+	bool allow;
+	const char *type, *access;
+	struct num major, minor;
+};
+
+struct weight_dev_cfg {
+	struct num major, minor, weight, leaf_weight;
+};
+struct throttle_dev_cfg {
+	struct num major, minor;
+	struct unum rate;
+};
+struct hugepage_cfg {
+	const char *page_size;
+	struct unum limit;
+};
+struct prio_cfg {
+	const char *name;
+	struct num priority;
+};
+struct rdma_cfg {
+	const char *key;
+	struct num hca_handles, hca_objects;
+};
+struct netdev_cfg {
+	const char *key;
+	const char *name;
+};
+
+struct resources_cfg {
+	struct {
+		struct num limit, reservation, swap, kernel, kernel_tcp;
+		struct unum swappiness;
+		struct obool disable_oom_killer, use_hierarchy, check_before_update;
+	} memory;
+	struct {
+		struct unum shares, burst, period, realtime_period;
+		struct num quota, realtime_runtime, idle;
+		const char *cpus, *mems;
+	} cpu;
+	struct {
+		struct num limit;
+	} pids;
+	struct {
+		struct num weight, leaf_weight;
+		struct arr weight_device, throttle_read_bps, throttle_write_bps, throttle_read_iops,
+			throttle_write_iops;
+	} block_io;
+	struct arr hugepage_limits;
+	struct {
+		struct num class_id;
+		struct arr priorities;
+	} network;
+	struct arr rdma;
+	struct arr devices;
+	struct kvs unified;
+};
+
+struct seccomp_arg_cfg {
+	struct num index;
+	struct unum value, value_two;
+	const char *op;
+};
+struct seccomp_rule_cfg {
+	struct strv names;
+	const char *action;
+	struct num errno_ret;
+	struct arr args;
+};
+struct seccomp_cfg {
+	const char *default_action, *listener_path, *listener_metadata;
+	struct num default_errno_ret;
+	struct strv architectures, flags;
+	struct arr syscalls;
+};
+
+struct timeoff_cfg {
+	struct num secs, nanosecs;
+};
+
+struct linux_cfg {
+	struct arr namespaces, uid_mappings, gid_mappings, devices;
+	const char *cgroups_path, *rootfs_propagation, *mount_label;
+	bool has_resources;
+	struct resources_cfg resources;
+	bool has_seccomp;
+	struct seccomp_cfg seccomp;
+	struct kvs sysctl;
+	struct strv masked_paths, readonly_paths;
+	bool has_personality;
+	struct {
+		int domain;
+		struct strv flags;
+	} personality;
+	struct {
+		struct timeoff_cfg monotonic, boottime;
+	} time_offsets;
+	struct arr net_devices;
+	bool has_intel_rdt;
+};
+
+struct config {
+	const char *oci_version, *hostname, *domainname;
+	struct {
+		const char *path;
+		bool readonly;
+	} root;
+	bool has_root, has_process, has_linux;
+	struct arr mounts;
+	struct process_cfg process;
+	struct hooks_cfg hooks;
+	struct kvs annotations;
+	struct linux_cfg linux;
+	/* derived */
+	char *bundle;         /* absolute bundle directory */
+	unsigned long ns_new; /* CLONE_NEW* flags of namespaces to create */
+	unsigned long ns_join;/* CLONE_NEW* flags of namespaces joined by path */
+	struct json json;     /* the document the strings point into */
+};
+
+enum ftype {
+	F_STR, F_BOOL, F_OBOOL, F_NUM, F_UNUM, F_STRV, F_KVS, F_OBJ, F_HASOBJ, F_ARR, F_MAPOBJ, F_ENUM, F_TOK
+};
+
+struct schema;
+struct field {
+	const char *name;
+	enum ftype type;
+	size_t off;
+	const void *sub;   /* F_OBJ/F_ARR/F_MAPOBJ: schema; F_ENUM: names */
+	int64_t min, max;  /* F_NUM range; F_ARR/F_STRV: max elements */
+	bool required;
+	size_t has_off;    /* F_HASOBJ: offset of its "has_" flag */
+};
+
+struct schema {
+	const struct field *fields;
+	size_t nfields, size;
+};
+
+#define SCHEMA(name, T) static const struct schema name = { name##_f, ARRAY_LEN(name##_f), sizeof(T) }
+#define U32MAX 4294967295LL
+#define IDMAX 4294967294LL  /* (uid_t)-1 is "no id": never accept it */
+#define S(n, T, m) { n, F_STR, offsetof(T, m), NULL, 0, 0, false, 0 }
+#define SREQ(n, T, m) { n, F_STR, offsetof(T, m), NULL, 0, 0, true, 0 }
+#define B(n, T, m) { n, F_BOOL, offsetof(T, m), NULL, 0, 0, false, 0 }
+#define OB(n, T, m) { n, F_OBOOL, offsetof(T, m), NULL, 0, 0, false, 0 }
+#define N(n, T, m, lo, hi) { n, F_NUM, offsetof(T, m), NULL, lo, hi, false, 0 }
+#define NREQ(n, T, m, lo, hi) { n, F_NUM, offsetof(T, m), NULL, lo, hi, true, 0 }
+#define U(n, T, m) { n, F_UNUM, offsetof(T, m), NULL, 0, 0, false, 0 }
+#define UREQ(n, T, m) { n, F_UNUM, offsetof(T, m), NULL, 0, 0, true, 0 }
+#define SV(n, T, m) { n, F_STRV, offsetof(T, m), NULL, 0, 65536, false, 0 }
+#define KV(n, T, m) { n, F_KVS, offsetof(T, m), NULL, 0, 65536, false, 0 }
+#define O(n, T, m, sch) { n, F_OBJ, offsetof(T, m), &sch, 0, 0, false, 0 }
+#define OH(n, T, m, sch, has) { n, F_HASOBJ, offsetof(T, m), &sch, 0, 0, false, offsetof(T, has) }
+#define A(n, T, m, sch, maxn) { n, F_ARR, offsetof(T, m), &sch, 0, maxn, false, 0 }
+#define M(n, T, m, sch) { n, F_MAPOBJ, offsetof(T, m), &sch, 0, 4096, false, 0 }
+#define E(n, T, m, names, req) { n, F_ENUM, offsetof(T, m), names, 0, 0, req, 0 }
+
+static const char *const ns_names[] = { "pid", "network", "mount", "ipc", "uts", "user", "cgroup", "time", NULL };
+static const unsigned long ns_flags[] = { CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWIPC,
+					  CLONE_NEWUTS, CLONE_NEWUSER, CLONE_NEWCGROUP, CLONE_NEWTIME };
+/* The names the kernel gives the files in /proc/PID/ns/. */
+static const char *const ns_proc_names[] = { "pid", "net", "mnt", "ipc", "uts", "user", "cgroup", "time" };
+static const char *const dev_types[] = { "c", "b", "u", "p", NULL };
+static const char *const rlimit_names[] = {
+	"RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_DATA", "RLIMIT_STACK", "RLIMIT_CORE", "RLIMIT_RSS",
+	"RLIMIT_NPROC", "RLIMIT_NOFILE", "RLIMIT_MEMLOCK", "RLIMIT_AS", "RLIMIT_LOCKS",
+	"RLIMIT_SIGPENDING", "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME", NULL
+};
+static const int rlimit_res[] = { RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_DATA, RLIMIT_STACK, RLIMIT_CORE,
+				  RLIMIT_RSS, RLIMIT_NPROC, RLIMIT_NOFILE, RLIMIT_MEMLOCK, RLIMIT_AS,
+				  RLIMIT_LOCKS, RLIMIT_SIGPENDING, RLIMIT_MSGQUEUE, RLIMIT_NICE,
+				  RLIMIT_RTPRIO, RLIMIT_RTTIME };
+static const char *const cap_names[] = {
+	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+	"CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+	"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
+	"CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
+	"CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
+	"CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
+	"CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
+	"CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE", NULL
+};
+static const char *const ioprio_classes[] = { "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE", "IOPRIO_CLASS_IDLE", NULL };
+static const char *const sched_policies[] = { "SCHED_OTHER", "SCHED_FIFO", "SCHED_RR", "SCHED_BATCH",
+					      "SCHED_ISO", "SCHED_IDLE", "SCHED_DEADLINE", NULL };
+static const char *const personality_domains[] = { "LINUX", "LINUX32", NULL };
+
+static const struct field idmap_s_f[] = {
+	NREQ("containerID", struct idmap, container_id, 0, U32MAX),
+	NREQ("hostID", struct idmap, host_id, 0, U32MAX),
+	NREQ("size", struct idmap, size, 0, U32MAX),
+};
+SCHEMA(idmap_s, struct idmap);
+
+static const struct field mount_s_f[] = {
+	SREQ("destination", struct mount_cfg, destination),
+	S("type", struct mount_cfg, type),
+	S("source", struct mount_cfg, source),
+	SV("options", struct mount_cfg, options),
+	A("uidMappings", struct mount_cfg, uid_mappings, idmap_s, 340),
+	A("gidMappings", struct mount_cfg, gid_mappings, idmap_s, 340),
+};
+SCHEMA(mount_s, struct mount_cfg);
+
+static const struct field rlimit_s_f[] = {
+	E("type", struct rlimit_cfg, type, rlimit_names, true),
+	UREQ("soft", struct rlimit_cfg, soft),
+	UREQ("hard", struct rlimit_cfg, hard),
+};
+SCHEMA(rlimit_s, struct rlimit_cfg);
+
+static const struct field caps_s_f[] = {
+	SV("bounding", struct caps_cfg, bounding),
+	SV("effective", struct caps_cfg, effective),
+	SV("inheritable", struct caps_cfg, inheritable),
+	SV("permitted", struct caps_cfg, permitted),
+	SV("ambient", struct caps_cfg, ambient),
+};
+SCHEMA(caps_s, struct caps_cfg);
+
+static const struct field gid_s_f[] = { { "", F_NUM, 0, NULL, 0, IDMAX, false, 0 } };
+static const struct schema gid_s = { gid_s_f, 1, sizeof(struct num) };
+
+static const struct field user_s_f[] = {
+	NREQ("uid", struct user_cfg, uid, 0, IDMAX),
+	NREQ("gid", struct user_cfg, gid, 0, IDMAX),
+	N("umask", struct user_cfg, umask, 0, 07777),
+	A("additionalGids", struct user_cfg, additional_gids, gid_s, 65536),
+	S("username", struct user_cfg, username),
+};
+SCHEMA(user_s, struct user_cfg);
+
+typedef struct process_cfg P;
+static const struct field console_s_f[] = {
+	NREQ("height", typeof(((P *)0)->console_size), height, 0, 65535),
+	NREQ("width", typeof(((P *)0)->console_size), width, 0, 65535),
+};
+SCHEMA(console_s, typeof(((P *)0)->console_size));
+static const struct field ioprio_s_f[] = {
+	E("class", typeof(((P *)0)->io_priority), class, ioprio_classes, true),
+	N("priority", typeof(((P *)0)->io_priority), priority, 0, 7),
+};
+SCHEMA(ioprio_s, typeof(((P *)0)->io_priority));
+static const struct field sched_s_f[] = {
+	E("policy", typeof(((P *)0)->scheduler), policy, sched_policies, true),
+	N("nice", typeof(((P *)0)->scheduler), nice, -20, 19),
+	N("priority", typeof(((P *)0)->scheduler), priority, INT32_MIN, INT32_MAX),
+	N("runtime", typeof(((P *)0)->scheduler), runtime, 0, INT64_MAX),
+	N("deadline", typeof(((P *)0)->scheduler), deadline, 0, INT64_MAX),
+	N("period", typeof(((P *)0)->scheduler), period, 0, INT64_MAX),
+	SV("flags", typeof(((P *)0)->scheduler), flags),
+};
+SCHEMA(sched_s, typeof(((P *)0)->scheduler));
+static const struct field cpuaff_s_f[] = {
+	S("initial", typeof(((P *)0)->exec_cpu_affinity), initial),
+	S("final", typeof(((P *)0)->exec_cpu_affinity), final),
+};
+SCHEMA(cpuaff_s, typeof(((P *)0)->exec_cpu_affinity));
+
+static const struct field process_s_f[] = {
+	B("terminal", P, terminal),
+	O("consoleSize", P, console_size, console_s),
+	SREQ("cwd", P, cwd),
+	SV("env", P, env),
+	SV("args", P, args),
+	S("commandLine", P, command_line),
+	A("rlimits", P, rlimits, rlimit_s, 64),
+	S("apparmorProfile", P, apparmor_profile),
+	OH("capabilities", P, caps, caps_s, has_caps),
+	B("noNewPrivileges", P, no_new_privileges),
+	N("oomScoreAdj", P, oom_score_adj, -1000, 1000),
+	S("selinuxLabel", P, selinux_label),
+	O("user", P, user, user_s),
+	O("ioPriority", P, io_priority, ioprio_s),
+	O("scheduler", P, scheduler, sched_s),
+	O("execCPUAffinity", P, exec_cpu_affinity, cpuaff_s),
+};
+SCHEMA(process_s, P);
+
+static const struct field hook_s_f[] = {
+	SREQ("path", struct hook_cfg, path),
+	SV("args", struct hook_cfg, args),
+	SV("env", struct hook_cfg, env),
+	N("timeout", struct hook_cfg, timeout, 1, INT32_MAX),
+};
+SCHEMA(hook_s, struct hook_cfg);
+
+static const struct field hooks_s_f[] = {
+	A("prestart", struct hooks_cfg, prestart, hook_s, 1024),
+	A("createRuntime", struct hooks_cfg, create_runtime, hook_s, 1024),
+	A("createContainer", struct hooks_cfg, create_container, hook_s, 1024),
+	A("startContainer", struct hooks_cfg, start_container, hook_s, 1024),
+	A("poststart", struct hooks_cfg, poststart, hook_s, 1024),
+	A("poststop", struct hooks_cfg, poststop, hook_s, 1024),
+};
+SCHEMA(hooks_s, struct hooks_cfg);
+
+static const struct field ns_s_f[] = {
+	E("type", struct ns_cfg, type, ns_names, true),
+	S("path", struct ns_cfg, path),
+};
+SCHEMA(ns_s, struct ns_cfg);
+
+static const struct field device_s_f[] = {
+	E("type", struct device_cfg, type, dev_types, true),
+	SREQ("path", struct device_cfg, path),
+	N("major", struct device_cfg, major, 0, INT64_MAX),
+	N("minor", struct device_cfg, minor, 0, INT64_MAX),
+	N("fileMode", struct device_cfg, file_mode, 0, U32MAX),
+	N("uid", struct device_cfg, uid, 0, IDMAX),
+	N("gid", struct device_cfg, gid, 0, IDMAX),
+};
+SCHEMA(device_s, struct device_cfg);
+
+typedef struct resources_cfg R;
+static const struct field memory_s_f[] = {
+	N("limit", typeof(((R *)0)->memory), limit, INT64_MIN, INT64_MAX),
+	N("reservation", typeof(((R *)0)->memory), reservation, INT64_MIN, INT64_MAX),
+	N("swap", typeof(((R *)0)->memory), swap, INT64_MIN, INT64_MAX),
+	N("kernel", typeof(((R *)0)->memory), kernel, INT64_MIN, INT64_MAX),
+	N("kernelTCP", typeof(((R *)0)->memory), kernel_tcp, INT64_MIN, INT64_MAX),
+	U("swappiness", typeof(((R *)0)->memory), swappiness),
+	OB("disableOOMKiller", typeof(((R *)0)->memory), disable_oom_killer),
+	OB("useHierarchy", typeof(((R *)0)->memory), use_hierarchy),
+	OB("checkBeforeUpdate", typeof(((R *)0)->memory), check_before_update),
+};
+SCHEMA(memory_s, typeof(((R *)0)->memory));
+static const struct field cpu_s_f[] = {
+	U("shares", typeof(((R *)0)->cpu), shares),
+	N("quota", typeof(((R *)0)->cpu), quota, INT64_MIN, INT64_MAX),
+	U("burst", typeof(((R *)0)->cpu), burst),
+	U("period", typeof(((R *)0)->cpu), period),
+	N("realtimeRuntime", typeof(((R *)0)->cpu), realtime_runtime, INT64_MIN, INT64_MAX),
+	U("realtimePeriod", typeof(((R *)0)->cpu), realtime_period),
+	S("cpus", typeof(((R *)0)->cpu), cpus),
+	S("mems", typeof(((R *)0)->cpu), mems),
+	N("idle", typeof(((R *)0)->cpu), idle, INT64_MIN, INT64_MAX),
+};
+SCHEMA(cpu_s, typeof(((R *)0)->cpu));
+static const struct field pids_s_f[] = { N("limit", typeof(((R *)0)->pids), limit, INT64_MIN, INT64_MAX) };
+SCHEMA(pids_s, typeof(((R *)0)->pids));
+static const struct field wdev_s_f[] = {
+	NREQ("major", struct weight_dev_cfg, major, INT64_MIN, INT64_MAX),
+	NREQ("minor", struct weight_dev_cfg, minor, INT64_MIN, INT64_MAX),
+	N("weight", struct weight_dev_cfg, weight, 0, 65535),
+	N("leafWeight", struct weight_dev_cfg, leaf_weight, 0, 65535),
+};
+SCHEMA(wdev_s, struct weight_dev_cfg);
+static const struct field tdev_s_f[] = {
+	NREQ("major", struct throttle_dev_cfg, major, INT64_MIN, INT64_MAX),
+	NREQ("minor", struct throttle_dev_cfg, minor, INT64_MIN, INT64_MAX),
+	UREQ("rate", struct throttle_dev_cfg, rate),
+};
+SCHEMA(tdev_s, struct throttle_dev_cfg);
+static const struct field blkio_s_f[] = {
+	N("weight", typeof(((R *)0)->block_io), weight, 0, 65535),
+	N("leafWeight", typeof(((R *)0)->block_io), leaf_weight, 0, 65535),
+	A("weightDevice", typeof(((R *)0)->block_io), weight_device, wdev_s, 1024),
+	A("throttleReadBpsDevice", typeof(((R *)0)->block_io), throttle_read_bps, tdev_s, 1024),
+	A("throttleWriteBpsDevice", typeof(((R *)0)->block_io), throttle_write_bps, tdev_s, 1024),
+	A("throttleReadIOPSDevice", typeof(((R *)0)->block_io), throttle_read_iops, tdev_s, 1024),
+	A("throttleWriteIOPSDevice", typeof(((R *)0)->block_io), throttle_write_iops, tdev_s, 1024),
+};
+SCHEMA(blkio_s, typeof(((R *)0)->block_io));
+static const struct field huge_s_f[] = {
+	SREQ("pageSize", struct hugepage_cfg, page_size),
+	UREQ("limit", struct hugepage_cfg, limit),
+};
+SCHEMA(huge_s, struct hugepage_cfg);
+static const struct field prio_s_f[] = {
+	SREQ("name", struct prio_cfg, name),
+	NREQ("priority", struct prio_cfg, priority, 0, U32MAX),
+};
+SCHEMA(prio_s, struct prio_cfg);
+static const struct field net_s_f[] = {
+	N("classID", typeof(((R *)0)->network), class_id, 0, U32MAX),
+	A("priorities", typeof(((R *)0)->network), priorities, prio_s, 1024),
+};
+SCHEMA(net_s, typeof(((R *)0)->network));
+static const struct field rdma_s_f[] = {
+	N("hcaHandles", struct rdma_cfg, hca_handles, 0, U32MAX),
+	N("hcaObjects", struct rdma_cfg, hca_objects, 0, U32MAX),
+};
+SCHEMA(rdma_s, struct rdma_cfg);
+static const struct field devrule_s_f[] = {
+	{ "allow", F_BOOL, offsetof(struct dev_rule_cfg, allow), NULL, 0, 0, true, 0 },
+	S("type", struct dev_rule_cfg, type),
+	N("major", struct dev_rule_cfg, major, INT64_MIN, INT64_MAX),
+	N("minor", struct dev_rule_cfg, minor, INT64_MIN, INT64_MAX),
+	S("access", struct dev_rule_cfg, access),
+};
+SCHEMA(devrule_s, struct dev_rule_cfg);
+static const struct field resources_s_f[] = {
+	O("memory", R, memory, memory_s),
+	O("cpu", R, cpu, cpu_s),
+	O("pids", R, pids, pids_s),
+	O("blockIO", R, block_io, blkio_s),
+	A("hugepageLimits", R, hugepage_limits, huge_s, 64),
+	O("network", R, network, net_s),
+	M("rdma", R, rdma, rdma_s),
+	A("devices", R, devices, devrule_s, 4096),
+	KV("unified", R, unified),
+};
+SCHEMA(resources_s, R);
+
+static const struct field scarg_s_f[] = {
+	NREQ("index", struct seccomp_arg_cfg, index, 0, 5),
+	UREQ("value", struct seccomp_arg_cfg, value),
+	U("valueTwo", struct seccomp_arg_cfg, value_two),
+	SREQ("op", struct seccomp_arg_cfg, op),
+};
+SCHEMA(scarg_s, struct seccomp_arg_cfg);
+static const struct field scrule_s_f[] = {
+	{ "names", F_STRV, offsetof(struct seccomp_rule_cfg, names), NULL, 0, 4096, true, 0 },
+	SREQ("action", struct seccomp_rule_cfg, action),
+	N("errnoRet", struct seccomp_rule_cfg, errno_ret, 0, U32MAX),
+	A("args", struct seccomp_rule_cfg, args, scarg_s, 6),
+};
+SCHEMA(scrule_s, struct seccomp_rule_cfg);
+static const struct field seccomp_s_f[] = {
+	SREQ("defaultAction", struct seccomp_cfg, default_action),
+	N("defaultErrnoRet", struct seccomp_cfg, default_errno_ret, 0, U32MAX),
+	SV("architectures", struct seccomp_cfg, architectures),
+	SV("flags", struct seccomp_cfg, flags),
+	S("listenerPath", struct seccomp_cfg, listener_path),
+	S("listenerMetadata", struct seccomp_cfg, listener_metadata),
+	A("syscalls", struct seccomp_cfg, syscalls, scrule_s, 4096),
+};
+SCHEMA(seccomp_s, struct seccomp_cfg);
+
+static const struct field timeoff_s_f[] = {
+	N("secs", struct timeoff_cfg, secs, INT64_MIN, INT64_MAX),
+	N("nanosecs", struct timeoff_cfg, nanosecs, 0, U32MAX),
+};
+SCHEMA(timeoff_s, struct timeoff_cfg);
+typedef struct linux_cfg L;
+static const struct field timeoffs_s_f[] = {
+	O("monotonic", typeof(((L *)0)->time_offsets), monotonic, timeoff_s),
+	O("boottime", typeof(((L *)0)->time_offsets), boottime, timeoff_s),
+};
+SCHEMA(timeoffs_s, typeof(((L *)0)->time_offsets));
+static const struct field pers_s_f[] = {
+	E("domain", typeof(((L *)0)->personality), domain, personality_domains, true),
+	SV("flags", typeof(((L *)0)->personality), flags),
+};
+SCHEMA(pers_s, typeof(((L *)0)->personality));
+static const struct field netdev_s_f[] = { S("name", struct netdev_cfg, name) };
+SCHEMA(netdev_s, struct netdev_cfg);
+static const struct field any_s_f[] = { { "", F_TOK, 0, NULL, 0, 0, false, 0 } };
+static const struct schema any_s = { any_s_f, 0, 1 };
+
+static const struct field linux_s_f[] = {
+	A("namespaces", L, namespaces, ns_s, 16),
+	A("uidMappings", L, uid_mappings, idmap_s, 340),
+	A("gidMappings", L, gid_mappings, idmap_s, 340),
+	A("devices", L, devices, device_s, 4096),
+	S("cgroupsPath", L, cgroups_path),
+	OH("resources", L, resources, resources_s, has_resources),
+	S("rootfsPropagation", L, rootfs_propagation),
+	OH("seccomp", L, seccomp, seccomp_s, has_seccomp),
+	KV("sysctl", L, sysctl),
+	SV("maskedPaths", L, masked_paths),
+	SV("readonlyPaths", L, readonly_paths),
+	S("mountLabel", L, mount_label),
+	OH("personality", L, personality, pers_s, has_personality),
+	O("timeOffsets", L, time_offsets, timeoffs_s),
+	M("netDevices", L, net_devices, netdev_s),
+	OH("intelRdt", L, has_intel_rdt, any_s, has_intel_rdt),
+};
+SCHEMA(linux_s, L);
+
+static const struct field root_s_f[] = {
+	SREQ("path", typeof(((struct config *)0)->root), path),
+	B("readonly", typeof(((struct config *)0)->root), readonly),
+};
+SCHEMA(root_s, typeof(((struct config *)0)->root));
+
+static const struct field config_s_f[] = {
+	SREQ("ociVersion", struct config, oci_version),
+	OH("root", struct config, root, root_s, has_root),
+	A("mounts", struct config, mounts, mount_s, 4096),
+	OH("process", struct config, process, process_s, has_process),
+	S("hostname", struct config, hostname),
+	S("domainname", struct config, domainname),
+	O("hooks", struct config, hooks, hooks_s),
+	KV("annotations", struct config, annotations),
+	OH("linux", struct config, linux, linux_s, has_linux),
+};
+SCHEMA(config_s, struct config);
+
+struct cfg_parser {
+	struct json *j;
+	jmp_buf fail;
+};
+
+static NORETURN PRINTF(3, 4) void cfg_error(struct cfg_parser *p, int tok, const char *fmt, ...)
+{
+	char path[96], what[150];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	json_path(p->j, tok, path, sizeof path);
+	snprintf(p->j->err, sizeof p->j->err, "%s: %s", path, what);
+	longjmp(p->fail, 1);
+}
+
+static const char *const json_type_names[] = { "undefined", "an object", "an array", "a string", "a primitive" };
+
+static void cfg_expect(struct cfg_parser *p, int tok, jsmntype_t type)
+{
+	if (p->j->tok[tok].type != type)
+		cfg_error(p, tok, "must be %s", json_type_names[type]);
+}
+
+static const char *cfg_string(struct cfg_parser *p, int tok)
+{
+	cfg_expect(p, tok, JSMN_STRING);
+	return p->j->buf + p->j->tok[tok].start;
+}
+
+/* A JSON integer (no fraction, no exponent) within [min, max]. */
+static int64_t cfg_int(struct cfg_parser *p, int tok, int64_t min, int64_t max)
+{
+	const jsmntok_t *t = &p->j->tok[tok];
+	char buf[32];
+	int len = t->end - t->start;
+
+	if (t->type != JSMN_PRIMITIVE || !strchr("-0123456789", p->j->buf[t->start]))
+		cfg_error(p, tok, "must be an integer");
+	if (len >= (int)sizeof buf)
+		cfg_error(p, tok, "number out of range");
+	memcpy(buf, p->j->buf + t->start, (size_t)len);
+	buf[len] = 0;
+	if (strpbrk(buf, ".eE"))
+		cfg_error(p, tok, "must be an integer");
+	long long v;
+	if (parse_llong(buf, min, max, &v) < 0)
+		cfg_error(p, tok, "%s out of range [%lld, %lld]", buf, (long long)min, (long long)max);
+	return v;
+}
+
+static uint64_t cfg_uint64(struct cfg_parser *p, int tok)
+{
+	const jsmntok_t *t = &p->j->tok[tok];
+	char buf[32], *end;
+	int len = t->end - t->start;
+
+	if (t->type != JSMN_PRIMITIVE || !isdigit((unsigned char)p->j->buf[t->start]))
+		cfg_error(p, tok, "must be a non-negative integer");
+	if (len >= (int)sizeof buf)
+		cfg_error(p, tok, "number out of range");
+	memcpy(buf, p->j->buf + t->start, (size_t)len);
+	buf[len] = 0;
+	if (strpbrk(buf, ".eE"))
+		cfg_error(p, tok, "must be an integer");
+	errno = 0;
+	unsigned long long v = strtoull(buf, &end, 10);
+	if (errno || *end)
+		cfg_error(p, tok, "%s out of range for uint64", buf);
+	return v;
+}
+
+static void cfg_object(struct cfg_parser *p, int tok, const struct schema *s, void *dst);
+
+static void cfg_strv(struct cfg_parser *p, int tok, const struct field *f, struct strv *sv)
+{
+	cfg_expect(p, tok, JSMN_ARRAY);
+	int n = p->j->tok[tok].size;
+	if (n > f->max)
+		cfg_error(p, tok, "more than %lld entries", (long long)f->max);
+	sv->v = xmalloc(sizeof(char *) * (size_t)(n + 1));
+	sv->n = n;
+	for (int k = 0, t = tok + 1; k < n; k++, t++)
+		sv->v[k] = (char *)cfg_string(p, t);
+}
+
+static void cfg_value(struct cfg_parser *p, int tok, const struct field *f, void *dst)
+{
+	const jsmntok_t *t = &p->j->tok[tok];
+
+	switch (f->type) {
+	case F_STR:
+		*(const char **)dst = cfg_string(p, tok);
+		break;
+	case F_BOOL:
+	case F_OBOOL:
+		if (t->type != JSMN_PRIMITIVE || !strchr("tf", p->j->buf[t->start]))
+			cfg_error(p, tok, "must be a boolean");
+		*(bool *)dst = p->j->buf[t->start] == 't';
+		if (f->type == F_OBOOL)
+			((struct obool *)dst)->set = true;
+		break;
+	case F_NUM:
+		((struct num *)dst)->v = cfg_int(p, tok, f->min, f->max);
+		((struct num *)dst)->set = true;
+		break;
+	case F_UNUM:
+		((struct unum *)dst)->v = cfg_uint64(p, tok);
+		((struct unum *)dst)->set = true;
+		break;
+	case F_STRV:
+		cfg_strv(p, tok, f, dst);
+		break;
+	case F_KVS: {
+		struct kvs *m = dst;
+		cfg_expect(p, tok, JSMN_OBJECT);
+		if (t->size > f->max)
+			cfg_error(p, tok, "more than %lld entries", (long long)f->max);
+		m->v = xmalloc(sizeof(struct kv) * (size_t)t->size);
+		for (int k = 0, i = tok + 1; k < t->size; k++, i += 2) {
+			m->v[k].k = p->j->buf + p->j->tok[i].start;
+			m->v[k].v = cfg_string(p, i + 1);
+		}
+		m->n = t->size;
+		break;
+	}
+	case F_OBJ:
+		cfg_object(p, tok, f->sub, dst);
+		break;
+	case F_HASOBJ:
+		cfg_object(p, tok, f->sub, dst);
+		break;
+	case F_TOK:
+		break;
+	case F_ARR:
+	case F_MAPOBJ: {
+		const struct schema *s = f->sub;
+		struct arr *a = dst;
+		cfg_expect(p, tok, f->type == F_ARR ? JSMN_ARRAY : JSMN_OBJECT);
+		if (t->size > f->max)
+			cfg_error(p, tok, "more than %lld entries", (long long)f->max);
+		a->n = t->size;
+		a->v = xmalloc(s->size * (size_t)t->size);
+		for (int k = 0, i = tok + 1; k < t->size; k++) {
+			char *elem = (char *)a->v + s->size * (size_t)k;
+			if (f->type == F_MAPOBJ) {
+				*(const char **)elem = p->j->buf + p->j->tok[i].start;
+				i++;
+			}
+			if (s->nfields == 1 && !s->fields[0].name[0])
+				cfg_value(p, i, &s->fields[0], elem);  /* array of scalars */
+			else
+				cfg_object(p, i, s, elem);
+			i = json_next(p->j, i);
+		}
+		break;
+	}
+	case F_ENUM: {
+		const char *const *names = f->sub;
+		const char *v = cfg_string(p, tok);
+		for (int k = 0; names[k]; k++) {
+			if (!strcmp(names[k], v)) {
+				*(int *)dst = k + 1;
+				return;
+			}
+		}
+		cfg_error(p, tok, "unknown value \"%s\"", v);
+	}
+	}
+}
+
+static void cfg_object(struct cfg_parser *p, int tok, const struct schema *s, void *dst)
+{
+	uint64_t seen = 0;
+
+	cfg_expect(p, tok, JSMN_OBJECT);
+	for (int k = 0, i = tok + 1; k < p->j->tok[tok].size; k++) {
+		for (size_t f = 0; f < s->nfields; f++) {
+			if (!json_keyeq(p->j, i, s->fields[f].name))
+				continue;
+			const struct field *fd = &s->fields[f];
+			cfg_value(p, i + 1, fd, (char *)dst + fd->off);
+			if (fd->type == F_HASOBJ)
+				*(bool *)((char *)dst + fd->has_off) = true;
+			seen |= 1ull << f;
+		}
+		i = json_next(p->j, i + 1);
+	}
+	for (size_t f = 0; f < s->nfields; f++)
+		if (s->fields[f].required && !(seen & (1ull << f)))
+			cfg_error(p, tok, "\"%s\" is required", s->fields[f].name);
+}
+
+/* Mount options of config.md: flags to set or clear, propagation, and the
+ * recursive ("r"-prefixed) attributes applied with mount_setattr(2). */
+enum { MO_SET, MO_CLEAR, MO_PROP, MO_RSET, MO_RCLR, MO_BIND, MO_RBIND, MO_NOOP, MO_COPYUP, MO_IDMAP };
+static const struct mount_opt {
+	const char *name;
+	int kind;
+	unsigned long flag;
+} mount_opts[] = {
+	{ "async", MO_CLEAR, MS_SYNCHRONOUS }, { "atime", MO_CLEAR, MS_NOATIME },
+	{ "bind", MO_BIND, MS_BIND }, { "defaults", MO_NOOP, 0 },
+	{ "dev", MO_CLEAR, MS_NODEV }, { "diratime", MO_CLEAR, MS_NODIRATIME },
+	{ "dirsync", MO_SET, MS_DIRSYNC }, { "exec", MO_CLEAR, MS_NOEXEC },
+	{ "iversion", MO_SET, MS_I_VERSION }, { "lazytime", MO_SET, MS_LAZYTIME },
+	{ "loud", MO_CLEAR, MS_SILENT }, { "mand", MO_SET, MS_MANDLOCK },
+	{ "noatime", MO_SET, MS_NOATIME }, { "nodev", MO_SET, MS_NODEV },
+	{ "nodiratime", MO_SET, MS_NODIRATIME }, { "noexec", MO_SET, MS_NOEXEC },
+	{ "noiversion", MO_CLEAR, MS_I_VERSION }, { "nolazytime", MO_CLEAR, MS_LAZYTIME },
+	{ "nomand", MO_CLEAR, MS_MANDLOCK }, { "norelatime", MO_CLEAR, MS_RELATIME },
+	{ "nostrictatime", MO_CLEAR, MS_STRICTATIME }, { "nosuid", MO_SET, MS_NOSUID },
+	{ "nosymfollow", MO_SET, MS_NOSYMFOLLOW }, { "symfollow", MO_CLEAR, MS_NOSYMFOLLOW },
+	{ "rbind", MO_RBIND, MS_BIND | MS_REC }, { "relatime", MO_SET, MS_RELATIME },
+	{ "remount", MO_SET, MS_REMOUNT }, { "ro", MO_SET, MS_RDONLY }, { "rw", MO_CLEAR, MS_RDONLY },
+	{ "silent", MO_SET, MS_SILENT }, { "strictatime", MO_SET, MS_STRICTATIME },
+	{ "suid", MO_CLEAR, MS_NOSUID }, { "sync", MO_SET, MS_SYNCHRONOUS },
+	{ "private", MO_PROP, MS_PRIVATE }, { "rprivate", MO_PROP, MS_PRIVATE | MS_REC },
+	{ "shared", MO_PROP, MS_SHARED }, { "rshared", MO_PROP, MS_SHARED | MS_REC },
+	{ "slave", MO_PROP, MS_SLAVE }, { "rslave", MO_PROP, MS_SLAVE | MS_REC },
+	{ "unbindable", MO_PROP, MS_UNBINDABLE }, { "runbindable", MO_PROP, MS_UNBINDABLE | MS_REC },
+	{ "rro", MO_RSET, MOUNT_ATTR_RDONLY }, { "rrw", MO_RCLR, MOUNT_ATTR_RDONLY },
+	{ "rnosuid", MO_RSET, MOUNT_ATTR_NOSUID }, { "rsuid", MO_RCLR, MOUNT_ATTR_NOSUID },
+	{ "rnodev", MO_RSET, MOUNT_ATTR_NODEV }, { "rdev", MO_RCLR, MOUNT_ATTR_NODEV },
+	{ "rnoexec", MO_RSET, MOUNT_ATTR_NOEXEC }, { "rexec", MO_RCLR, MOUNT_ATTR_NOEXEC },
+	{ "rnodiratime", MO_RSET, MOUNT_ATTR_NODIRATIME }, { "rdiratime", MO_RCLR, MOUNT_ATTR_NODIRATIME },
+	{ "rnosymfollow", MO_RSET, MOUNT_ATTR_NOSYMFOLLOW }, { "rsymfollow", MO_RCLR, MOUNT_ATTR_NOSYMFOLLOW },
+	/* the atime family is one field: set it whole, clearing the others */
+	{ "rrelatime", MO_RSET, MOUNT_ATTR_RELATIME | (1ul << 31) },
+	{ "rnorelatime", MO_RSET, MOUNT_ATTR_RELATIME | (1ul << 31) },
+	{ "rnoatime", MO_RSET, MOUNT_ATTR_NOATIME | (1ul << 31) },
+	{ "ratime", MO_RSET, MOUNT_ATTR_RELATIME | (1ul << 31) },
+	{ "rstrictatime", MO_RSET, MOUNT_ATTR_STRICTATIME | (1ul << 31) },
+	{ "rnostrictatime", MO_RSET, MOUNT_ATTR_RELATIME | (1ul << 31) },
+	{ "tmpcopyup", MO_COPYUP, 0 }, { "idmap", MO_IDMAP, 0 }, { "ridmap", MO_IDMAP, 0 },
+};
+
+static int cfg_mount_options(struct mount_cfg *m, char *err, size_t errsize)
+{
+	size_t datalen = 1;
+
+	for (int i = 0; i < m->options.n; i++)
+		datalen += strlen(m->options.v[i]) + 1;
+	m->data = xmalloc(datalen);
+	for (int i = 0; i < m->options.n; i++) {
+		const char *o = m->options.v[i];
+		const struct mount_opt *mo = NULL;
+		for (size_t k = 0; k < ARRAY_LEN(mount_opts); k++)
+			if (!strcmp(mount_opts[k].name, o))
+				mo = &mount_opts[k];
+		if (!mo) { /* filesystem-specific: passed to mount(2) as data */
+			if (m->data[0])
+				strcat(m->data, ",");
+			strcat(m->data, o);
+			continue;
+		}
+		switch (mo->kind) {
+		case MO_SET: m->flags |= mo->flag; m->clear &= ~mo->flag; break;
+		case MO_CLEAR: m->clear |= mo->flag; m->flags &= ~mo->flag; break;
+		case MO_PROP: m->prop = mo->flag; break;
+		case MO_RSET:
+			if (mo->flag & (1ul << 31)) {
+				m->rattr_clr |= MOUNT_ATTR__ATIME;
+				m->rattr_set = (m->rattr_set & ~(uint64_t)MOUNT_ATTR__ATIME) |
+					       (mo->flag & ~(1ul << 31));
+			} else {
+				m->rattr_set |= mo->flag;
+				m->rattr_clr &= ~(uint64_t)mo->flag;
+			}
+			break;
+		case MO_RCLR: m->rattr_clr |= mo->flag; m->rattr_set &= ~(uint64_t)mo->flag; break;
+		case MO_BIND: m->bind = true; break;
+		case MO_RBIND: m->bind = m->rec = true; break;
+		case MO_NOOP: break;
+		case MO_COPYUP: m->tmpcopyup = true; break;
+		case MO_IDMAP:
+			snprintf(err, errsize, "option \"%s\": idmapped mounts are not supported", o);
+			return -1;
+		}
+	}
+	if (m->type && !strcmp(m->type, "bind"))
+		m->bind = true;
+	return 0;
+}
+
+static uint64_t cfg_caps_mask(const struct strv *names, const char *set)
+{
+	uint64_t mask = 0;
+	for (int i = 0; i < names->n; i++) {
+		int k = 0;
+		while (cap_names[k] && strcasecmp(cap_names[k], names->v[i]))
+			k++;
+		if (!cap_names[k]) {
+			/* capabilities(7) names this kernel or build does not
+			 * know are warned about, not fatal (config.md). */
+			warn("process.capabilities.%s: unknown capability %s ignored", set, names->v[i]);
+			continue;
+		}
+		mask |= 1ull << k;
+	}
+	return mask;
+}
+
+static bool path_has_dotdot(const char *p)
+{
+	for (const char *s = p; (s = strstr(s, "..")); s += 2)
+		if ((s == p || s[-1] == '/') && (s[2] == 0 || s[2] == '/'))
+			return true;
+	return false;
+}
+
+/*
+ * Semantic checks that the field tables cannot express.  Like parsing,
+ * this looks at nothing on the host: the same config is judged the same
+ * way everywhere.
+ */
+static int cfg_validate(struct config *c, char *err, size_t n)
+{
+	struct linux_cfg *l = &c->linux;
+
+#define FAIL(...) do { snprintf(err, n, __VA_ARGS__); return -1; } while (0)
+	for (int i = 0; i < l->namespaces.n; i++) {
+		struct ns_cfg *ns = ARR_AT(l->namespaces, struct ns_cfg, i);
+		unsigned long f = ns_flags[ns->type - 1];
+		if ((c->ns_new | c->ns_join) & f)
+			FAIL("linux.namespaces[%d]: duplicate namespace type \"%s\"", i, ns_names[ns->type - 1]);
+		if (ns->path && ns->path[0] != '/')
+			FAIL("linux.namespaces[%d].path: must be absolute", i);
+		if (ns->path)
+			c->ns_join |= f;
+		else
+			c->ns_new |= f;
+	}
+	bool userns = (c->ns_new | c->ns_join) & CLONE_NEWUSER;
+	if (!userns && (l->uid_mappings.n || l->gid_mappings.n))
+		FAIL("linux.uidMappings: id mappings need a user namespace");
+	if ((c->ns_new & CLONE_NEWUSER) && (!l->uid_mappings.n || !l->gid_mappings.n))
+		FAIL("linux.uidMappings: a new user namespace needs uidMappings and gidMappings");
+	if (c->hostname && c->hostname[0] && !((c->ns_new | c->ns_join) & CLONE_NEWUTS))
+		FAIL("hostname: setting a hostname needs a uts namespace");
+	if (c->domainname && c->domainname[0] && !((c->ns_new | c->ns_join) & CLONE_NEWUTS))
+		FAIL("domainname: setting a domainname needs a uts namespace");
+	if (c->has_process) {
+		struct process_cfg *pr = &c->process;
+		if (pr->args.n < 1)
+			FAIL("process.args: at least one argument is required");
+		if (pr->cwd[0] != '/')
+			FAIL("process.cwd: must be an absolute path");
+		for (int i = 0; i < pr->env.n; i++)
+			if (!strchr(pr->env.v[i], '='))
+				FAIL("process.env[%d]: must have the form KEY=value", i);
+		for (int i = 0; i < pr->rlimits.n; i++)
+			for (int k = 0; k < i; k++)
+				if (ARR_AT(pr->rlimits, struct rlimit_cfg, i)->type ==
+				    ARR_AT(pr->rlimits, struct rlimit_cfg, k)->type)
+					FAIL("process.rlimits[%d]: duplicate type %s", i,
+					     rlimit_names[ARR_AT(pr->rlimits, struct rlimit_cfg, i)->type - 1]);
+		for (int i = 0; i < pr->rlimits.n; i++) {
+			struct rlimit_cfg *r = ARR_AT(pr->rlimits, struct rlimit_cfg, i);
+			if (r->soft.v > r->hard.v)
+				FAIL("process.rlimits[%d]: soft limit above hard limit", i);
+		}
+		pr->caps.b = cfg_caps_mask(&pr->caps.bounding, "bounding");
+		pr->caps.e = cfg_caps_mask(&pr->caps.effective, "effective");
+		pr->caps.i = cfg_caps_mask(&pr->caps.inheritable, "inheritable");
+		pr->caps.p = cfg_caps_mask(&pr->caps.permitted, "permitted");
+		pr->caps.a = cfg_caps_mask(&pr->caps.ambient, "ambient");
+	}
+	for (int i = 0; i < c->mounts.n; i++) {
+		struct mount_cfg *m = ARR_AT(c->mounts, struct mount_cfg, i);
+		char why[160];
+		if (!m->destination[0])
+			FAIL("mounts[%d].destination: must not be empty", i);
+		if (cfg_mount_options(m, why, sizeof why) < 0)
+			FAIL("mounts[%d].options: %s", i, why);
+		if (m->uid_mappings.n || m->gid_mappings.n)
+			FAIL("mounts[%d].uidMappings: idmapped mounts are not supported", i);
+		if (m->bind && (!m->source || !m->source[0]))
+			FAIL("mounts[%d].source: a bind mount needs a source", i);
+		if (!m->bind && (!m->type || !m->type[0]))
+			FAIL("mounts[%d].type: required unless the mount is a bind mount", i);
+	}
+	for (int i = 0; i < l->devices.n; i++) {
+		struct device_cfg *d = ARR_AT(l->devices, struct device_cfg, i);
+		if (d->path[0] != '/')
+			FAIL("linux.devices[%d].path: must be absolute", i);
+		if (d->type != 4 && (!d->major.set || !d->minor.set))
+			FAIL("linux.devices[%d]: major and minor are required for type %s", i,
+			     dev_types[d->type - 1]);
+		if (d->major.v > 0xfff || d->minor.v > 0xfffff)
+			FAIL("linux.devices[%d]: major or minor out of range", i);
+	}
+	for (int i = 0; i < l->sysctl.n; i++) {
+		const char *k = l->sysctl.v[i].k;
+		if (!*k || strspn(k, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-/") !=
+				   strlen(k) || path_has_dotdot(k) || k[0] == '/' || strstr(k, ".."))
+			FAIL("linux.sysctl: invalid key \"%s\"", k);
+	}
+	if (l->rootfs_propagation && l->rootfs_propagation[0]) {
+		static const char *const props[] = { "private", "rprivate", "slave", "rslave", "shared",
+						     "rshared", "unbindable", "runbindable" };
+		size_t k = 0;
+		while (k < ARRAY_LEN(props) && strcmp(props[k], l->rootfs_propagation))
+			k++;
+		if (k == ARRAY_LEN(props))
+			FAIL("linux.rootfsPropagation: unknown value \"%s\"", l->rootfs_propagation);
+	}
+	for (int i = 0; i < l->resources.hugepage_limits.n; i++) {
+		const char *ps = ARR_AT(l->resources.hugepage_limits, struct hugepage_cfg, i)->page_size;
+		size_t d = strspn(ps, "0123456789");
+		if (!d || ps[0] == '0' || !strchr("KMG", ps[d]) || !ps[d] || strcmp(ps + d + 1, "B"))
+			FAIL("linux.resources.hugepageLimits[%d].pageSize: \"%s\" is not like 2MB", i, ps);
+	}
+	for (int i = 0; i < l->resources.devices.n; i++) {
+		struct dev_rule_cfg *d = ARR_AT(l->resources.devices, struct dev_rule_cfg, i);
+		if (d->type && (strlen(d->type) != 1 || !strchr("abc", d->type[0])))
+			FAIL("linux.resources.devices[%d].type: must be a, b or c", i);
+		if (d->access && strspn(d->access, "rwm") != strlen(d->access))
+			FAIL("linux.resources.devices[%d].access: only r, w and m are allowed", i);
+	}
+	struct arr *hooks[] = { &c->hooks.prestart, &c->hooks.create_runtime, &c->hooks.create_container,
+				&c->hooks.start_container, &c->hooks.poststart, &c->hooks.poststop };
+	for (size_t h = 0; h < ARRAY_LEN(hooks); h++)
+		for (int i = 0; i < hooks[h]->n; i++)
+			if (ARR_AT(*hooks[h], struct hook_cfg, i)->path[0] != '/')
+				FAIL("hooks: hook path \"%s\" must be absolute",
+				     ARR_AT(*hooks[h], struct hook_cfg, i)->path);
+#undef FAIL
+	return 0;
+}
+
+/*
+ * Parse and validate a config document held in buf (which is kept: the
+ * config's strings point into it).  Returns 0, or -1 with c->json.err set.
+ */
+static int cfg_parse(struct config *c, char *buf, size_t len)
+{
+	struct cfg_parser p = { .j = &c->json };
+
+	if (json_parse(&c->json, buf, len) < 0)
+		return -1;
+	if (c->json.tok[0].type != JSMN_OBJECT) {
+		snprintf(c->json.err, sizeof c->json.err, "the top-level value must be an object");
+		return -1;
+	}
+	if (setjmp(p.fail))
+		return -1;
+	cfg_object(&p, 0, &config_s, c);
+	return cfg_validate(c, c->json.err, sizeof c->json.err);
+}
+
+/*
+ * Read config.json whole.  It must be a regular file of bounded size: a
+ * FIFO would block us forever and /dev/zero would never end.  O_NONBLOCK
+ * keeps the open() of a FIFO from blocking before fstat() can refuse it.
+ */
+static char *read_config_file(int dirfd, const char *name, size_t *len, char *err, size_t errsize)
+{
+	int AUTOCLOSE fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+
+	if (fd < 0) {
+		snprintf(err, errsize, "open %s: %s", name, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errsize, "%s: not a regular file", name);
+		return NULL;
+	}
+	if (st.st_size > CONFIG_MAX_BYTES) {
+		snprintf(err, errsize, "%s: larger than %u bytes", name, CONFIG_MAX_BYTES);
+		return NULL;
+	}
+	char *buf = xmalloc((size_t)st.st_size + 2);
+	size_t got = 0;
+	for (;;) {
+		ssize_t r = read(fd, buf + got, (size_t)st.st_size + 1 - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			snprintf(err, errsize, "read %s: %s", name, strerror(errno));
+			free(buf);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+		if (got > (size_t)st.st_size) {
+			snprintf(err, errsize, "%s: changed while being read", name);
+			free(buf);
+			return NULL;
+		}
+	}
+	buf[got] = 0;
+	*len = got;
+	return buf;
+}
+
+/* ociVersion: 1.0.0 up to 1.3.x (with an optional -suffix) are accepted. */
+static int cfg_check_version(const char *v)
+{
+	unsigned maj, min, pat;
+	int n = 0;
+	if (sscanf(v, "%u.%u.%u%n", &maj, &min, &pat, &n) != 3 || (v[n] && v[n] != '-' && v[n] != '+'))
+		return -1;
+	return maj == 1 && min <= 3 ? 0 : -1;
+}
+
+/* Load bundle/config.json into c, or die naming the file and JSON path. */
+static void cfg_load(struct config *c, const char *bundle)
+{
+	char err[300];
+	size_t len;
+	int AUTOCLOSE dfd = open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	memset(c, 0, sizeof *c);
+	if (dfd < 0)
+		die_errno("bundle %s", bundle);
+	char *buf = read_config_file(dfd, "config.json", &len, err, sizeof err);
+	if (!buf)
+		die("%s", err);
+	if (cfg_parse(c, buf, len) < 0)
+		die("config.json: %s", c->json.err);
+	if (cfg_check_version(c->oci_version) < 0)
+		die("config.json: ociVersion: unsupported version \"%s\" (1.0.0 to 1.3.x)", c->oci_version);
+	if (!c->has_root)
+		die("config.json: root: required on Linux");
+	c->bundle = realpath(bundle, NULL);
+	if (!c->bundle)
+		die_errno("bundle %s", bundle);
+}
+
+/* === 5. state =========================================================== */
+
+/*
+ * State lives in <root>/<id>/: state.json (the OCI state plus what we need
+ * to recognise our process), config.json (the config as created, so exec
+ * and delete do not depend on the bundle staying unchanged) and start.sock,
+ * on which the init waits while the container is created but not started.  Every operation that
+ * changes a container holds an flock on its directory.
+ */
+enum status { ST_CREATING, ST_CREATED, ST_RUNNING, ST_STOPPED, ST_PAUSED };
+static const char *const status_names[] = { "creating", "created", "running", "stopped", "paused" };
+
+struct state {
+	const char *oci_version, *id, *bundle, *created, *owner;
+	struct num pid, start_time;
+	bool rootless;
+	struct kvs annotations;
+	struct json json;
+	/* derived */
+	enum status status;
+	int dirfd;
+};
+
+static const struct field state_s_f[] = {
+	SREQ("ociVersion", struct state, oci_version),
+	SREQ("id", struct state, id),
+	NREQ("pid", struct state, pid, 0, INT32_MAX),
+	SREQ("bundle", struct state, bundle),
+	KV("annotations", struct state, annotations),
+	S("created", struct state, created),
+	S("owner", struct state, owner),
+	N("pidStartTime", struct state, start_time, 0, INT64_MAX),
+	B("rootless", struct state, rootless),
+};
+SCHEMA(state_s, struct state);
+
+/* Container ids become directory names: no separators, no dot-dot. */
+static bool valid_id(const char *id)
+{
+	size_t n = strlen(id);
+	if (!n || n > 255 || !strcmp(id, ".") || !strcmp(id, ".."))
+		return false;
+	for (const char *p = id; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("_+-.", *p))
+			return false;
+	return true;
+}
+
+static bool is_rootless(const char *mode)
+{
+	char map[256];
+
+	if (!strcmp(mode, "true"))
+		return true;
+	if (!strcmp(mode, "false"))
+		return false;
+	if (geteuid() != 0)
+		return true;
+	/* uid 0 in a user namespace that is not the host's (podman runs its
+	 * runtime like that): we may not mknod, nor own cgroups. */
+	if (read_file_at(AT_FDCWD, "/proc/self/uid_map", map, sizeof map) < 0)
+		return false;
+	unsigned a, b, c;
+	return sscanf(map, "%u %u %u", &a, &b, &c) != 3 || a != 0 || b != 0 || c != 4294967295u;
+}
+
+/*
+ * The state root: --root, else /run/ocirun for root, else
+ * $XDG_RUNTIME_DIR/ocirun, else /tmp/ocirun-UID.  A directory we made in a
+ * shared place must be ours and private, or someone else could plant
+ * containers or symlinks in it.
+ */
+static int state_open_root(const char *root, bool create)
+{
+	char buf[PATH_MAX];
+	bool shared_tmp = false;
+
+	if (!root) {
+		const char *xdg = getenv("XDG_RUNTIME_DIR");
+		if (geteuid() == 0 && !is_rootless("auto"))
+			root = "/run/ocirun";
+		else if (xdg && xdg[0] == '/') {
+			snprintf(buf, sizeof buf, "%s/ocirun", xdg);
+			root = buf;
+		} else {
+			snprintf(buf, sizeof buf, "/tmp/ocirun-%u", (unsigned)geteuid());
+			root = buf;
+			shared_tmp = true;
+		}
+	}
+	if (create && mkdir(root, 0700) < 0 && errno != EEXIST) {
+		if (errno != ENOENT)
+			die_errno("create state directory %s", root);
+		/* --root given with missing parents: create them like runc */
+		char tmp[PATH_MAX];
+		snprintf(tmp, sizeof tmp, "%s", root);
+		for (char *s = tmp + 1; (s = strchr(s, '/')); s++) {
+			*s = 0;
+			if (mkdir(tmp, 0755) < 0 && errno != EEXIST)
+				die_errno("create state directory %s", tmp);
+			*s = '/';
+		}
+		if (mkdir(root, 0700) < 0 && errno != EEXIST)
+			die_errno("create state directory %s", root);
+	}
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (shared_tmp ? O_NOFOLLOW : 0));
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	if (shared_tmp && (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 077)))
+		die("state directory %s is not private to uid %u", root, (unsigned)geteuid());
+	return fd;
+}
+
+/* Field 22 of /proc/PID/stat (start time), and the state letter. */
+static int proc_stat(pid_t pid, char *state, long long *start)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if (read_file_at(AT_FDCWD, path, buf, sizeof buf) < 0)
+		return -1;
+	char *p = strrchr(buf, ')');
+	if (!p)
+		return -1;
+	unsigned long long st;
+	/* after ") ": state ppid pgrp session tty tpgid flags minflt cminflt
+	 * majflt cmajflt utime stime cutime cstime priority nice threads
+	 * itrealvalue starttime */
+	if (sscanf(p + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+		   state, &st) != 2)
+		return -1;
+	*start = (long long)st;
+	return 0;
+}
+
+/* The process is ours, alive, and not a zombie. */
+static bool state_pid_alive(const struct state *s)
+{
+	char st;
+	long long start;
+	if (s->pid.v <= 0 || proc_stat((pid_t)s->pid.v, &st, &start) < 0)
+		return false;
+	if (st == 'Z' || st == 'X' || st == 'x')
+		return false;
+	return !s->start_time.set || start == s->start_time.v;
+}
+
+static enum status state_status(const struct state *s)
+{
+	struct stat st;
+	if (!state_pid_alive(s))
+		return ST_STOPPED;
+	if (fstatat(s->dirfd, "start.sock", &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return ST_CREATED;
+	return ST_RUNNING;
+}
+
+/*
+ * Load the state of container id.  Returns 0, or -1 with errno ENOENT when
+ * there is no such container.  A directory without state.json is one whose
+ * create is still under way, or crashed: it is reported as "creating".
+ */
+static int state_load(int rootfd, const char *id, struct state *s)
+{
+	char err[300];
+	size_t len;
+
+	memset(s, 0, sizeof *s);
+	s->dirfd = -1;
+	if (!valid_id(id)) {
+		errno = EINVAL;
+		return -1;
+	}
+	s->dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (s->dirfd < 0)
+		return -1;
+	s->id = id;
+	char *buf = read_config_file(s->dirfd, "state.json", &len, err, sizeof err);
+	if (!buf) {
+		s->status = ST_CREATING;
+		return 0;
+	}
+	struct cfg_parser p = { .j = &s->json };
+	if (json_parse(&s->json, buf, len) < 0 || s->json.tok[0].type != JSMN_OBJECT)
+		die("state of %s is corrupt: %s", id, s->json.err);
+	if (setjmp(p.fail))
+		die("state of %s is corrupt: %s", id, s->json.err);
+	cfg_object(&p, 0, &state_s, s);
+	s->status = state_status(s);
+	return 0;
+}
+
+static void state_write_json(struct jw *w, const struct state *s, enum status st, bool full)
+{
+	jw_open(w, NULL, '{');
+	jw_str(w, "ociVersion", OCI_VERSION);
+	jw_str(w, "id", s->id);
+	jw_str(w, "status", status_names[st]);
+	jw_int(w, "pid", st == ST_STOPPED && !full ? 0 : s->pid.v);
+	jw_str(w, "bundle", s->bundle);
+	jw_open(w, "annotations", '{');
+	for (int i = 0; i < s->annotations.n; i++)
+		jw_str(w, s->annotations.v[i].k, s->annotations.v[i].v);
+	jw_close(w, '}');
+	if (full) {
+		jw_str(w, "created", s->created);
+		jw_str(w, "owner", s->owner);
+		jw_int(w, "pidStartTime", s->start_time.v);
+		jw_bool(w, "rootless", s->rootless);
+	}
+	jw_close(w, '}');
+}
+
+static void state_save(const struct state *s)
+{
+	struct jw w = { .indent = -1 };
+	state_write_json(&w, s, ST_CREATED, true);
+	if (atomic_write_at(s->dirfd, "state.json", w.buf, w.len, 0600) < 0)
+		die_errno("write state.json");
+	free(w.buf);
+}
+
+/* The OCI state as hooks and `state` see it. */
+static char *state_json(const struct state *s, enum status st, int indent)
+{
+	struct jw w = { .indent = indent };
+	state_write_json(&w, s, st, false);
+	return w.buf;
+}
+
+/* Remove a container's state directory (its files are all ours). */
+static void state_remove(int rootfd, const char *id, int dirfd)
+{
+	static const char *const files[] = { "state.json", "config.json", "start.sock" };
+	for (size_t i = 0; i < ARRAY_LEN(files); i++)
+		unlinkat(dirfd, files[i], 0);
+	DIR *d = fdopendir(dup(dirfd));
+	if (d) {  /* leftover temporary files of a crashed atomic write */
+		struct dirent *e;
+		while ((e = readdir(d)))
+			if (e->d_name[0] == '.' && strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+				unlinkat(dirfd, e->d_name, 0);
+		closedir(d);
+	}
+	if (unlinkat(rootfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		warn("remove state directory of %s: %s", id, strerror(errno));
+}
+
+static void lock_dir(int dirfd)
+{
+	while (flock(dirfd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			die_errno("lock container state");
+}
+
+/* A container's saved config (as created), for exec, kill and delete. */
+static void state_load_config(const struct state *s, struct config *c)
+{
+	char err[300];
+	size_t len;
+	char *buf = read_config_file(s->dirfd, "config.json", &len, err, sizeof err);
+	memset(c, 0, sizeof *c);
+	if (!buf)
+		die("%s", err);
+	if (cfg_parse(c, buf, len) < 0)
+		die("saved config.json: %s", c->json.err);
+	c->bundle = (char *)s->bundle;
+}
+
+/* === 6. hooks =========================================================== */
+
+/*
+ * A hook gets the container state on stdin and must finish within its
+ * timeout.  The child is killed when the timeout passes; we poll the
+ * child's status because signals (SIGALRM) would also interrupt the
+ * runtime's own work.
+ */
+static int run_hook(const struct hook_cfg *h, const char *state_json_text)
+{
+	int pipefd[2];
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(pipefd[0], 0);
+		char *const empty[] = { NULL };
+		char *argv0[] = { (char *)h->path, NULL };
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		execve(h->path, h->args.n ? h->args.v : argv0, h->env.n ? h->env.v : empty);
+		fprintf(stderr, "ocirun: hook %s: %s\n", h->path, strerror(errno));
+		_exit(127);
+	}
+	close(pipefd[0]);
+	signal(SIGPIPE, SIG_IGN);
+	(void)!write_all(pipefd[1], state_json_text, strlen(state_json_text));
+	close(pipefd[1]);
+	int64_t deadline = h->timeout.set ? now_ms() + h->timeout.v * 1000 : -1;
+	int status;
+	for (;;) {
+		pid_t r = waitpid(pid, &status, deadline < 0 ? 0 : WNOHANG);
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (deadline >= 0 && now_ms() >= deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			warn("hook %s timed out after %llds", h->path, (long long)h->timeout.v);
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (r == 0)
+			usleep(2000);
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status))
+		warn("hook %s exited with status %d", h->path, WEXITSTATUS(status));
+	else
+		warn("hook %s killed by signal %d", h->path, WTERMSIG(status));
+	errno = ECHILD;
+	return -1;
+}
+
+/* Run every hook of a kind; stop at the first failure. */
+static int run_hooks(const struct arr *hooks, const char *kind, const char *state_text)
+{
+	for (int i = 0; i < hooks->n; i++) {
+		const struct hook_cfg *h = ARR_AT(*hooks, struct hook_cfg, i);
+		debug("running %s hook %s", kind, h->path);
+		if (run_hook(h, state_text) < 0) {
+			warn("%s hook %s failed", kind, h->path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* === 7. rootfs ========================================================== */
+
+/*
+ * Everything the runtime opens, creates or mounts inside the rootfs goes
+ * through rootfs_open(), which resolves a path as if the rootfs were "/":
+ * symlinks are followed inside it, ".." stops at it, and nothing can lead
+ * outside (the image is hostile: /dev, /proc or a mount target may be a
+ * symlink to a host path).  openat2(RESOLVE_IN_ROOT) does this in the
+ * kernel where it exists; the walk below does the same one component at a
+ * time with O_NOFOLLOW, so a concurrent rename cannot make us follow a
+ * link we did not check.
+ */
+enum { RF_OPEN, RF_MKDIR, RF_MKFILE };
+
+static int rootfs_walk(int rootfd, const char *path, int create)
+{
+	char rest[PATH_MAX * 2], comp[NAME_MAX + 1];
+	int fds[256], depth = 0, links = 0;
+
+	if (strlen(path) >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(rest, path);
+	fds[0] = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+	if (fds[0] < 0)
+		return -1;
+	for (;;) {
+		char *r = rest;
+		while (*r == '/')
+			r++;
+		if (!*r)
+			break;
+		size_t n = strcspn(r, "/");
+		if (n > NAME_MAX) {
+			errno = ENAMETOOLONG;
+			goto fail;
+		}
+		memcpy(comp, r, n);
+		comp[n] = 0;
+		memmove(rest, r + n, strlen(r + n) + 1);
+		char *after = rest;
+		while (*after == '/')
+			after++;
+		bool last = !*after;
+		if (!strcmp(comp, "."))
+			continue;
+		if (!strcmp(comp, "..")) {
+			if (depth > 0)
+				close(fds[depth--]);
+			continue;
+		}
+		int fd = openat(fds[depth], comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT && create != RF_OPEN) {
+			if (!last || create == RF_MKDIR) {
+				if (mkdirat(fds[depth], comp, 0755) < 0 && errno != EEXIST)
+					goto fail;
+			} else {
+				int f = openat(fds[depth], comp, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+					       0644);
+				if (f < 0 && errno != EEXIST)
+					goto fail;
+				if (f >= 0)
+					close(f);
+			}
+			fd = openat(fds[depth], comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		}
+		if (fd < 0)
+			goto fail;
+		struct stat st;
+		if (fstat(fd, &st) < 0) {
+			close(fd);
+			goto fail;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			char target[PATH_MAX];
+			ssize_t tl = readlinkat(fd, "", target, sizeof target - 1);
+			close(fd);
+			if (tl < 0)
+				goto fail;
+			target[tl] = 0;
+			if (++links > 40) {
+				errno = ELOOP;
+				goto fail;
+			}
+			if (strlen(target) + strlen(rest) + 2 > sizeof rest) {
+				errno = ENAMETOOLONG;
+				goto fail;
+			}
+			memmove(rest + tl + 1, rest, strlen(rest) + 1);
+			memcpy(rest, target, (size_t)tl);
+			rest[tl] = '/';
+			if (target[0] == '/')
+				while (depth > 0)
+					close(fds[depth--]);
+			continue;
+		}
+		if (!last && !S_ISDIR(st.st_mode)) {
+			close(fd);
+			errno = ENOTDIR;
+			goto fail;
+		}
+		if (depth + 1 >= (int)ARRAY_LEN(fds)) {
+			close(fd);
+			errno = ENAMETOOLONG;
+			goto fail;
+		}
+		fds[++depth] = fd;
+	}
+	for (int i = 0; i < depth; i++)
+		close(fds[i]);
+	return fds[depth];
+fail:;
+	int e = errno;
+	for (int i = 0; i <= depth; i++)
+		close(fds[i]);
+	errno = e;
+	return -1;
+}
+
+static int rootfs_open(int rootfd, const char *path, int create)
+{
+	struct open_how_compat how = { .flags = O_PATH | O_CLOEXEC,
+				       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+	if (fd >= 0 || (errno != ENOSYS && errno != EINVAL && errno != E2BIG &&
+			(errno != ENOENT || create == RF_OPEN)))
+		return fd;
+	return rootfs_walk(rootfd, path, create);
+}
+
+static void fd_path(int fd, char buf[32])
+{
+	snprintf(buf, 32, "/proc/self/fd/%d", fd);
+}
+
+/* Mount flags an unprivileged remount must keep (the kernel locks them). */
+static unsigned long locked_flags(const char *path)
+{
+	static const struct { unsigned long st, ms; } map[] = {
+		{ ST_NOSUID, MS_NOSUID }, { ST_NODEV, MS_NODEV }, { ST_NOEXEC, MS_NOEXEC },
+		{ ST_NOATIME, MS_NOATIME }, { ST_NODIRATIME, MS_NODIRATIME },
+		{ ST_RELATIME, MS_RELATIME }, { ST_RDONLY, MS_RDONLY },
+	};
+	struct statvfs sv;
+	unsigned long f = 0;
+
+	if (statvfs(path, &sv) < 0)
+		return 0;
+	for (size_t i = 0; i < ARRAY_LEN(map); i++)
+		if (sv.f_flag & map[i].st)
+			f |= map[i].ms;
+	return f;
+}
+
+/* What create/run/exec hand to the container's init: the plan and the
+ * runtime's own parameters. */
+struct container {
+	struct config *cfg;
+	const char *id;
+	const char *console_socket;
+	const char *pid_file;
+	bool rootless, no_pivot, detach, foreground, no_new_keyring;
+	int preserve_fds;
+	int statefd;          /* the container's state directory */
+	int sync_fd;          /* init side of the sync socket */
+	int console_fd;       /* connected --console-socket, or -1 */
+	int rootfd;           /* the rootfs, bound onto itself */
+	char rootfs[PATH_MAX];
+	pid_t pid;            /* the init's pid, as the runtime sees it */
+	int tty_master;       /* foreground run with a terminal: our end */
+};
+
+static bool path_is_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	while (*path == '/' && path[1] == '/')
+		path++;
+	return !strncmp(path, dir, n) && (path[n] == 0 || path[n] == '/');
+}
+
+/*
+ * Mounts into the container's /proc could hide or replace the files that
+ * confine it (/proc/self/attr, /proc/sys/kernel/core_pattern...): only
+ * the paths that LXCFS-style tools overmount are allowed.
+ */
+static bool proc_dest_allowed(const char *dest)
+{
+	static const char *const ok[] = { "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo",
+					  "/proc/stat", "/proc/swaps", "/proc/uptime",
+					  "/proc/loadavg", "/proc/slabinfo", "/proc/net/dev",
+					  "/proc/sys/kernel/ns_last_pid", "/proc/sys/fs/binfmt_misc" };
+	for (size_t i = 0; i < ARRAY_LEN(ok); i++)
+		if (!strcmp(dest, ok[i]))
+			return true;
+	return false;
+}
+
+static void mount_setattr_fd(int fd, const char *dest, uint64_t set, uint64_t clr, bool rec)
+{
+	struct mount_attr_compat a = { .attr_set = set, .attr_clr = clr };
+	if (!set && !clr)
+		return;
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | (rec ? 0x8000 /* AT_RECURSIVE */ : 0), &a,
+		    sizeof a) < 0)
+		die_errno("set recursive mount attributes on %s", dest);
+}
+
+/* Bind-mount a host path (already opened) onto a path inside the rootfs. */
+static void bind_into(struct container *c, int srcfd, const char *dest, bool rec, bool file)
+{
+	char s[32], t[32];
+	int AUTOCLOSE tfd = rootfs_open(c->rootfd, dest, file ? RF_MKFILE : RF_MKDIR);
+	if (tfd < 0)
+		die_errno("create mount point %s in the rootfs", dest);
+	fd_path(srcfd, s);
+	fd_path(tfd, t);
+	if (mount(s, t, NULL, MS_BIND | (rec ? MS_REC : 0), NULL) < 0)
+		die_errno("bind mount on %s", dest);
+}
+
+/*
+ * After a mount, the O_PATH fd we mounted on still names the mount point
+ * underneath; remounts and propagation changes must name the new mount,
+ * so the destination is resolved again.
+ */
+static int reopen_mount(struct container *c, const char *dest)
+{
+	int fd = rootfs_open(c->rootfd, dest, RF_OPEN);
+	if (fd < 0)
+		die_errno("reopen %s after mounting it", dest);
+	return fd;
+}
+
+static void remount_bind(struct container *c, const char *dest, unsigned long flags)
+{
+	char t[32];
+	int AUTOCLOSE fd = reopen_mount(c, dest);
+	fd_path(fd, t);
+	unsigned long keep = locked_flags(t) & ~(unsigned long)MS_RDONLY;
+	if (mount(NULL, t, NULL, MS_REMOUNT | MS_BIND | flags | keep, NULL) < 0)
+		die_errno("remount %s with its options", dest);
+}
+
+static void mount_bind_cfg(struct container *c, const struct mount_cfg *m, const char *dest)
+{
+	char src[PATH_MAX];
+	struct stat st;
+
+	if (m->source[0] == '/')
+		snprintf(src, sizeof src, "%s", m->source);
+	else
+		snprintf(src, sizeof src, "%s/%s", c->cfg->bundle, m->source);
+	int AUTOCLOSE sfd = open(src, O_PATH | O_CLOEXEC);
+	if (sfd < 0 || fstat(sfd, &st) < 0)
+		die_errno("bind mount source %s", src);
+	bind_into(c, sfd, dest, m->rec, !S_ISDIR(st.st_mode));
+	unsigned long f = m->flags & ~(unsigned long)(MS_BIND | MS_REC | MS_REMOUNT);
+	if (f & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME |
+		 MS_STRICTATIME | MS_NOSYMFOLLOW))
+		remount_bind(c, dest, f);
+}
+
+/*
+ * sysfs needs a network namespace owned by our user namespace; proc needs
+ * a pid namespace.  Rootless without them, we bind the host's instead, as
+ * runc and crun do.
+ */
+static bool mount_fallback_bind(struct container *c, const struct mount_cfg *m, const char *dest)
+{
+	const char *host = NULL;
+	if (!strcmp(m->type, "sysfs"))
+		host = "/sys";
+	else if (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2"))
+		host = "/sys/fs/cgroup";
+	else if (!strcmp(m->type, "mqueue"))
+		host = "/dev/mqueue";
+	if (!host || (errno != EPERM && errno != EBUSY && errno != EINVAL && errno != ENODEV))
+		return false;
+	int AUTOCLOSE sfd = open(host, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (sfd < 0)
+		return false;
+	debug("mount %s on %s: %s; binding the host's %s instead", m->type, dest, strerror(errno), host);
+	bind_into(c, sfd, dest, true, false);
+	remount_bind(c, dest, (m->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)) | MS_NOSUID |
+				      MS_NODEV | MS_NOEXEC);
+	return true;
+}
+
+/* tmpcopyup: the tmpfs starts with a copy of what the image had there. */
+static void copy_tree(int from, int to, int depth)
+{
+	DIR *d = fdopendir(fcntl(from, F_DUPFD_CLOEXEC, 3));
+	struct dirent *e;
+	if (!d || depth > 32)
+		return;
+	while ((e = readdir(d))) {
+		struct stat st;
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    fstatat(from, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			mkdirat(to, e->d_name, st.st_mode & 07777);
+			int AUTOCLOSE a = openat(from, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			int AUTOCLOSE b = openat(to, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (a >= 0 && b >= 0)
+				copy_tree(a, b, depth + 1);
+		} else if (S_ISLNK(st.st_mode)) {
+			char t[PATH_MAX];
+			ssize_t n = readlinkat(from, e->d_name, t, sizeof t - 1);
+			if (n >= 0) {
+				t[n] = 0;
+				symlinkat(t, to, e->d_name);
+			}
+		} else if (S_ISREG(st.st_mode)) {
+			int AUTOCLOSE a = openat(from, e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			int AUTOCLOSE b = openat(to, e->d_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+						 st.st_mode & 07777);
+			char buf[8192];
+			ssize_t n;
+			while (a >= 0 && b >= 0 && (n = read(a, buf, sizeof buf)) > 0)
+				if (write_all(b, buf, (size_t)n) < 0)
+					break;
+		}
+		fchownat(to, e->d_name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW);
+	}
+	closedir(d);
+}
+
+static void mount_one(struct container *c, const struct mount_cfg *m)
+{
+	char dest[PATH_MAX], t[32];
+
+	/* relative destinations are deprecated and mean relative to "/" */
+	snprintf(dest, sizeof dest, "%s%s", m->destination[0] == '/' ? "" : "/", m->destination);
+	if (path_is_under(dest, "/proc") && strcmp(dest, "/proc") && !proc_dest_allowed(dest))
+		die("mount on %s: mounts inside /proc are not allowed", dest);
+	if (m->bind) {
+		mount_bind_cfg(c, m, dest);
+	} else {
+		int AUTOCLOSE tfd = rootfs_open(c->rootfd, dest, RF_MKDIR);
+		struct stat st;
+		if (tfd < 0 || fstat(tfd, &st) < 0)
+			die_errno("create mount point %s in the rootfs", dest);
+		if (!S_ISDIR(st.st_mode))
+			die("mount %s on %s: the mount point is not a directory", m->type, dest);
+		int AUTOCLOSE copyfrom = -1;
+		if (m->tmpcopyup && !strcmp(m->type, "tmpfs"))
+			copyfrom = openat(tfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		fd_path(tfd, t);
+		const char *type = m->type;
+		if (!strcmp(type, "cgroup"))
+			type = "cgroup2";  /* a cgroup namespace shows the unified tree */
+		unsigned long f = m->flags & ~(unsigned long)MS_REMOUNT;
+		if (mount(m->source ? m->source : type, t, type, f, m->data[0] ? m->data : NULL) < 0) {
+			if (!mount_fallback_bind(c, m, dest))
+				die_errno("mount %s on %s", m->type, dest);
+		} else if (copyfrom >= 0) {
+			int AUTOCLOSE nfd = reopen_mount(c, dest);
+			int AUTOCLOSE to = openat(nfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (to >= 0)
+				copy_tree(copyfrom, to, 0);
+		}
+	}
+	if (m->prop || m->rattr_set || m->rattr_clr) {
+		int AUTOCLOSE fd = reopen_mount(c, dest);
+		fd_path(fd, t);
+		if (m->prop && mount(NULL, t, NULL, m->prop, NULL) < 0)
+			die_errno("set propagation of %s", dest);
+		mount_setattr_fd(fd, dest, m->rattr_set, m->rattr_clr, true);
+	}
+}
+
+/* The devices every container gets (config-linux.md "Default Devices"). */
+static const struct default_dev {
+	const char *path;
+	unsigned major, minor;
+} default_devs[] = {
+	{ "/dev/null", 1, 3 }, { "/dev/zero", 1, 5 }, { "/dev/full", 1, 7 },
+	{ "/dev/random", 1, 8 }, { "/dev/urandom", 1, 9 }, { "/dev/tty", 5, 0 },
+};
+
+/*
+ * Make one device node at path.  As root we mknod; rootless (or where
+ * mknod is refused) we bind the host's node, which is what a user
+ * namespace allows.  An existing file that is not this device is an error
+ * for linux.devices (the spec says so) and is replaced for the defaults,
+ * so an image cannot ship its own "/dev/null".
+ */
+static void make_device(struct container *c, const char *path, mode_t type, unsigned major, unsigned minor,
+			mode_t mode, uid_t uid, gid_t gid, bool is_default)
+{
+	char parent[PATH_MAX], host[PATH_MAX];
+	const char *base = strrchr(path, '/') + 1;
+	dev_t dev = makedev(major, minor);
+	struct stat st;
+
+	snprintf(parent, sizeof parent, "%.*s", (int)(base - path), path);
+	int AUTOCLOSE pfd = rootfs_open(c->rootfd, parent, RF_MKDIR);
+	if (pfd < 0)
+		die_errno("create directory for device %s", path);
+	int AUTOCLOSE dfd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		die_errno("open directory for device %s", path);
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if ((st.st_mode & S_IFMT) == type && st.st_rdev == dev)
+			return;
+		if (!is_default)
+			die("device %s: a different file already exists there", path);
+		if (S_ISDIR(st.st_mode) || unlinkat(dfd, base, 0) < 0)
+			die_errno("device %s: replace the image's file", path);
+	}
+	if (!c->rootless && mknodat(dfd, base, type | (mode & 07777), dev) == 0) {
+		if (fchownat(dfd, base, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+			die_errno("chown device %s", path);
+		return;
+	}
+	if (type == S_IFIFO)
+		die_errno("mknod fifo %s", path);
+	/* bind the host's node: it must be the device asked for */
+	snprintf(host, sizeof host, "/dev/%s", base);
+	int AUTOCLOSE hfd = open(host, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+	if (hfd < 0 || fstat(hfd, &st) < 0 || (st.st_mode & S_IFMT) != type || st.st_rdev != dev) {
+		/* not at its usual name: look for it by number under /dev */
+		if (hfd >= 0)
+			close(hfd);
+		snprintf(host, sizeof host, "/dev/%s/%u:%u", type == S_IFBLK ? "block" : "char", major, minor);
+		hfd = open(host, O_PATH | O_CLOEXEC);
+		if (hfd < 0 || fstat(hfd, &st) < 0 || (st.st_mode & S_IFMT) != type || st.st_rdev != dev)
+			die("device %s: no host device %u:%u to bind (rootless cannot mknod)", path, major, minor);
+	}
+	bind_into(c, hfd, path, false, true);
+}
+
+static void make_devices(struct container *c)
+{
+	const struct linux_cfg *l = &c->cfg->linux;
+	bool dev_mounted = false;
+
+	for (int i = 0; i < c->cfg->mounts.n; i++) {
+		const char *d = ARR_AT(c->cfg->mounts, struct mount_cfg, i)->destination;
+		if (!strcmp(d, "/dev") || !strcmp(d, "dev"))
+			dev_mounted = !ARR_AT(c->cfg->mounts, struct mount_cfg, i)->bind;
+	}
+	/* a /dev bound from the host already has its devices */
+	if (dev_mounted) {
+		for (size_t i = 0; i < ARRAY_LEN(default_devs); i++)
+			make_device(c, default_devs[i].path, S_IFCHR, default_devs[i].major,
+				    default_devs[i].minor, 0666, 0, 0, true);
+		static const char *const links[][2] = { { "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" },
+							 { "/proc/self/fd/1", "stdout" },
+							 { "/proc/self/fd/2", "stderr" } };
+		int AUTOCLOSE pfd = rootfs_open(c->rootfd, "/dev", RF_OPEN);
+		int AUTOCLOSE dfd = pfd < 0 ? -1 : openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			die_errno("open /dev in the rootfs");
+		for (size_t i = 0; i < ARRAY_LEN(links); i++)
+			if (symlinkat(links[i][0], dfd, links[i][1]) < 0 && errno != EEXIST)
+				die_errno("symlink /dev/%s", links[i][1]);
+		struct stat st;
+		if (fstatat(dfd, "pts/ptmx", &st, 0) == 0 && symlinkat("pts/ptmx", dfd, "ptmx") < 0 &&
+		    errno == EEXIST && fstatat(dfd, "ptmx", &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISLNK(st.st_mode)) {
+			/* a real ptmx node would open the host's devpts */
+			unlinkat(dfd, "ptmx", 0);
+			symlinkat("pts/ptmx", dfd, "ptmx");
+		}
+		if (access("/proc/kcore", F_OK) == 0)
+			symlinkat("/proc/kcore", dfd, "core");
+	}
+	for (int i = 0; i < l->devices.n; i++) {
+		const struct device_cfg *d = ARR_AT(l->devices, struct device_cfg, i);
+		static const mode_t types[] = { S_IFCHR, S_IFBLK, S_IFCHR, S_IFIFO };
+		make_device(c, d->path, types[d->type - 1], (unsigned)d->major.v, (unsigned)d->minor.v,
+			    d->file_mode.set ? (mode_t)d->file_mode.v : 0666, (uid_t)d->uid.v, (gid_t)d->gid.v,
+			    false);
+	}
+}
+
+/* maskedPaths: files become the host's /dev/null (never the image's),
+ * directories an empty read-only tmpfs. */
+static void mask_paths(struct container *c)
+{
+	const struct strv *m = &c->cfg->linux.masked_paths;
+	int AUTOCLOSE null = -1;
+	char s[32], t[32];
+
+	for (int i = 0; i < m->n; i++) {
+		int AUTOCLOSE fd = rootfs_open(c->rootfd, m->v[i], RF_OPEN);
+		struct stat st;
+		if (fd < 0 && errno == ENOENT)
+			continue;
+		if (fd < 0 || fstat(fd, &st) < 0)
+			die_errno("masked path %s", m->v[i]);
+		fd_path(fd, t);
+		if (S_ISDIR(st.st_mode)) {
+			if (mount("tmpfs", t, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0k") < 0)
+				die_errno("mask %s", m->v[i]);
+			continue;
+		}
+		if (null < 0 && (null = open("/dev/null", O_PATH | O_CLOEXEC)) < 0)
+			die_errno("open the host's /dev/null");
+		fd_path(null, s);
+		if (mount(s, t, NULL, MS_BIND, NULL) < 0)
+			die_errno("mask %s", m->v[i]);
+	}
+}
+
+static void readonly_paths(struct container *c)
+{
+	const struct strv *r = &c->cfg->linux.readonly_paths;
+	char t[32];
+
+	for (int i = 0; i < r->n; i++) {
+		int AUTOCLOSE fd = rootfs_open(c->rootfd, r->v[i], RF_OPEN);
+		if (fd < 0 && errno == ENOENT)
+			continue;
+		if (fd < 0)
+			die_errno("readonly path %s", r->v[i]);
+		fd_path(fd, t);
+		if (mount(t, t, NULL, MS_BIND | MS_REC, NULL) < 0)
+			die_errno("bind readonly path %s", r->v[i]);
+		remount_bind(c, r->v[i], MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
+	}
+}
+
+static unsigned long propagation_flags(const char *name)
+{
+	for (size_t k = 0; k < ARRAY_LEN(mount_opts); k++)
+		if (mount_opts[k].kind == MO_PROP && !strcmp(mount_opts[k].name, name))
+			return mount_opts[k].flag;
+	return 0;
+}
+
+/*
+ * Make the rootfs a mount point of its own in our mount namespace, after
+ * making the namespace's mounts stop propagating back to the host.
+ */
+static void prepare_rootfs(struct container *c)
+{
+	const char *rp = c->cfg->linux.rootfs_propagation;
+	unsigned long prop = rp && rp[0] ? propagation_flags(rp) : MS_SLAVE | MS_REC;
+
+	/* shared would leak our mounts to the host; it is applied to the
+	 * new root only, after pivot_root */
+	if (prop & MS_SHARED)
+		prop = MS_SLAVE | MS_REC;
+	if (mount(NULL, "/", NULL, MS_REC | (prop & ~(unsigned long)MS_REC), NULL) < 0)
+		die_errno("make / %s", rp ? rp : "rslave");
+	if (c->cfg->root.path[0] == '/')
+		snprintf(c->rootfs, sizeof c->rootfs, "%s", c->cfg->root.path);
+	else
+		snprintf(c->rootfs, sizeof c->rootfs, "%s/%s", c->cfg->bundle, c->cfg->root.path);
+	char *real = realpath(c->rootfs, NULL);
+	if (!real)
+		die_errno("rootfs %s", c->rootfs);
+	snprintf(c->rootfs, sizeof c->rootfs, "%s", real);
+	free(real);
+	if (mount(c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+		die_errno("bind rootfs %s onto itself", c->rootfs);
+	c->rootfd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (c->rootfd < 0)
+		die_errno("open rootfs %s", c->rootfs);
+}
+
+/*
+ * pivot_root(".", ".") stacks the old root on top of the new one; lazily
+ * unmounting it leaves only the new root.  An initramfs root cannot be
+ * pivoted (EINVAL): there, and with --no-pivot, we move the rootfs onto /
+ * and chroot into it.
+ */
+static void enter_rootfs(struct container *c)
+{
+	int AUTOCLOSE oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fchdir(c->rootfd) < 0)
+		die_errno("chdir to rootfs");
+	if (!c->no_pivot) {
+		if (syscall(SYS_pivot_root, ".", ".") == 0) {
+			if (fchdir(oldroot) < 0 || mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0 ||
+			    umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+				die_errno("detach the old root");
+			goto done;
+		}
+		if (errno != EINVAL)
+			die_errno("pivot_root to %s", c->rootfs);
+		debug("pivot_root: %s; moving the rootfs onto / instead", strerror(errno));
+	}
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0 || chroot(".") < 0 || chdir("/") < 0)
+		die_errno("move rootfs %s onto /", c->rootfs);
+done:;
+	const char *rp = c->cfg->linux.rootfs_propagation;
+	if (rp && rp[0] && mount(NULL, "/", NULL, propagation_flags(rp), NULL) < 0)
+		die_errno("set rootfs propagation %s", rp);
+	if (c->cfg->root.readonly &&
+	    mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags("/"), NULL) < 0)
+		die_errno("remount the rootfs read-only");
+}
+
+/* === 8. process ========================================================= */
+
+static int cap_last(void)
+{
+	char buf[16];
+	long long v;
+	if (read_file_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", buf, sizeof buf) > 0 &&
+	    (buf[strcspn(buf, "\n")] = 0, parse_llong(buf, 0, 63, &v) == 0))
+		return (int)v;
+	int k = 0;
+	while (k < 63 && prctl(PR_CAPBSET_READ, k + 1, 0, 0, 0) >= 0)
+		k++;
+	return k;
+}
+
+static void set_rlimits(const struct arr *rl)
+{
+	for (int i = 0; i < rl->n; i++) {
+		const struct rlimit_cfg *r = ARR_AT(*rl, struct rlimit_cfg, i);
+		struct rlimit lim = { .rlim_cur = (rlim_t)r->soft.v, .rlim_max = (rlim_t)r->hard.v };
+		if (setrlimit(rlimit_res[r->type - 1], &lim) < 0)
+			die_errno("setrlimit %s", rlimit_names[r->type - 1]);
+	}
+}
+
+/*
+ * Become the configured user with exactly the configured capabilities:
+ * drop from the bounding set while we still have CAP_SETPCAP, keep the
+ * permitted set across setresuid(), then set all three sets at once and
+ * raise the ambient ones.
+ */
+static void set_user_and_caps(const struct process_cfg *p, bool rootless)
+{
+	const struct user_cfg *u = &p->user;
+	const struct caps_cfg *cp = &p->caps;
+	int last = cap_last();
+
+	if (p->has_caps)
+		for (int k = 0; k <= last; k++)
+			if (!(cp->b & (1ull << k)) && prctl(PR_CAPBSET_DROP, k, 0, 0, 0) < 0 && errno != EINVAL)
+				die_errno("drop %s from the bounding set", k < 41 ? cap_names[k] : "capability");
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		die_errno("keep capabilities");
+	gid_t gids[65536];
+	int ng = u->additional_gids.n;
+	for (int i = 0; i < ng; i++)
+		gids[i] = (gid_t)ARR_AT(u->additional_gids, struct num, i)->v;
+	if (setgroups((size_t)ng, gids) < 0) {
+		/* a rootless single mapping denies setgroups: only an empty
+		 * list can be honoured by leaving the groups alone */
+		if (ng || !rootless)
+			die_errno("setgroups");
+	}
+	if (setresgid((gid_t)u->gid.v, (gid_t)u->gid.v, (gid_t)u->gid.v) < 0)
+		die_errno("setgid %lld", (long long)u->gid.v);
+	if (setresuid((uid_t)u->uid.v, (uid_t)u->uid.v, (uid_t)u->uid.v) < 0)
+		die_errno("setuid %lld", (long long)u->uid.v);
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+	uint64_t e = cp->e, pm = cp->p, in = cp->i;
+	if (!p->has_caps) /* no capabilities object: none at all */
+		e = pm = in = 0;
+	d[0].effective = (uint32_t)e;
+	d[1].effective = (uint32_t)(e >> 32);
+	d[0].permitted = (uint32_t)pm;
+	d[1].permitted = (uint32_t)(pm >> 32);
+	d[0].inheritable = (uint32_t)in;
+	d[1].inheritable = (uint32_t)(in >> 32);
+	if (syscall(SYS_capset, &h, d) < 0)
+		die_errno("capset");
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	for (int k = 0; k <= last && p->has_caps; k++)
+		if ((cp->a & (1ull << k)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, k, 0, 0) < 0)
+			warn("raise ambient %s: %s", cap_names[k], strerror(errno));
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		die_errno("clear keep-capabilities");
+}
+
+/* The value of NAME in an env array, or NULL. */
+static const char *env_get(char *const *env, const char *name)
+{
+	size_t n = strlen(name);
+	for (; env && *env; env++)
+		if (!strncmp(*env, name, n) && (*env)[n] == '=')
+			return *env + n + 1;
+	return NULL;
+}
+
+/* args[0] as execve needs it: a path, looked up in the container's PATH. */
+static const char *find_executable(const char *name, char *const *env, char *buf, size_t size)
+{
+	struct stat st;
+	if (strchr(name, '/'))
+		return name;
+	const char *path = env_get(env, "PATH");
+	if (!path)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	for (const char *p = path;; p++) {
+		size_t n = strcspn(p, ":");
+		snprintf(buf, size, "%.*s%s%s", (int)n, p, n ? "/" : "", name);
+		if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) && access(buf, X_OK) == 0)
+			return buf;
+		p += n;
+		if (!*p)
+			break;
+	}
+	return NULL;
+}
+
+/*
+ * Close every descriptor the container must not inherit: all but stdio,
+ * the --preserve-fds ones and the few the init itself still needs (those
+ * are close-on-exec).
+ */
+static void close_inherited_fds(int first, const int *keep, int nkeep)
+{
+	if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0) {
+		for (int i = 0; i < nkeep; i++)
+			if (keep[i] >= first)
+				fcntl(keep[i], F_SETFD, FD_CLOEXEC);
+		return;
+	}
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	if (!d) {
+		for (int fd = first; fd < 1024; fd++)
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
+		return;
+	}
+	while ((e = readdir(d))) {
+		long long fd;
+		if (parse_llong(e->d_name, first, INT_MAX, &fd) == 0 && fd != dirfd(d))
+			fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+	}
+	closedir(d);
+}
+
+/* A new pty inside the container's devpts; returns the master. */
+static int open_pty(struct container *c, const struct process_cfg *pr, int *slave)
+{
+	char p[32], name[32];
+	int AUTOCLOSE ptmx = rootfs_open(c->rootfd, "/dev/pts/ptmx", RF_OPEN);
+	if (ptmx < 0)
+		die_errno("terminal: no /dev/pts/ptmx in the container (mount devpts with newinstance)");
+	fd_path(ptmx, p);
+	int m = open(p, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	int unlock = 0, n;
+	if (m < 0 || ioctl(m, TIOCSPTLCK, &unlock) < 0 || ioctl(m, TIOCGPTN, &n) < 0)
+		die_errno("terminal: open ptmx");
+	*slave = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*slave < 0) {
+		snprintf(name, sizeof name, "/dev/pts/%d", n);
+		int AUTOCLOSE s = rootfs_open(c->rootfd, name, RF_OPEN);
+		fd_path(s, p);
+		if (s < 0 || (*slave = open(p, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+			die_errno("terminal: open %s", name);
+	}
+	if (pr->console_size.height.set) {
+		struct winsize ws = { .ws_row = (unsigned short)pr->console_size.height.v,
+				      .ws_col = (unsigned short)pr->console_size.width.v };
+		if (ioctl(m, TIOCSWINSZ, &ws) < 0)
+			die_errno("terminal: set console size");
+	}
+	return m;
+}
+
+/* The slave becomes the controlling terminal and stdio of the process. */
+static void attach_tty(int slave)
+{
+	if (setsid() < 0 && errno != EPERM)
+		die_errno("setsid");
+	if (ioctl(slave, TIOCSCTTY, 0) < 0)
+		die_errno("set controlling terminal");
+	for (int i = 0; i < 3; i++)
+		if (dup2(slave, i) < 0)
+			die_errno("terminal: dup2");
+	if (slave > 2)
+		close(slave);
+}
+
+/* Hand the pty master to whoever holds the terminal's other end. */
+static void send_console(int sock, int master)
+{
+	if (send_fd(sock, master, "console", 7) < 0)
+		die_errno("send the terminal over the console socket");
+}
+
+/*
+ * The last steps of every container process, init and exec alike:
+ * rlimits while we may still raise hard limits, then user and
+ * capabilities, no_new_privs, cwd, umask, and finally the binary.
+ */
+static void finish_process(const struct process_cfg *p, bool rootless, char *exe, size_t exesize)
+{
+	set_rlimits(&p->rlimits);
+	set_user_and_caps(p, rootless);
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die_errno("set no_new_privs");
+	if (chdir(p->cwd) < 0)
+		die_errno("chdir to cwd %s", p->cwd);
+	umask(p->user.umask.set ? (mode_t)p->user.umask.v : 022);
+	if (!find_executable(p->args.v[0], p->env.v, exe, exesize))
+		die("executable file `%s` not found in $PATH", p->args.v[0]);
+	if (strchr(p->args.v[0], '/'))
+		snprintf(exe, exesize, "%s", p->args.v[0]);
+	struct stat st;
+	if (stat(exe, &st) < 0)
+		die_errno("exec %s", exe);
+	if (S_ISDIR(st.st_mode))
+		die("exec %s: is a directory", exe);
+}
+
+/* === 9. init ============================================================ */
+
+/*
+ * The runtime and the container's init talk over a SOCK_SEQPACKET pair,
+ * one message per step, so neither side ever reads half a message:
+ *   runtime -> init  'G' go (with the init's pid as the runtime sees it)
+ *                    'M' id maps written (slow path), 'C' hooks done,
+ *                    'S' start (foreground run)
+ *   init -> runtime  'U' please write my id maps (slow path)
+ *                    'P' the init is this grandchild (slow path)
+ *                    'H' run prestart/createRuntime hooks now
+ *                    'T' here is the pty master (with SCM_RIGHTS)
+ *                    'R' ready: created, waiting for start
+ *                    'E' followed by an error message
+ * After 'R' the init waits for start; whoever starts it (the start command
+ * through start.sock, or run through the sync socket) gets EOF once execve
+ * succeeded, or an 'E' message explaining why it did not.
+ */
+struct sync_msg {
+	char type;
+	int32_t pid;
+};
+
+static void init_send(struct container *c, char type)
+{
+	struct sync_msg m = { .type = type };
+	if (sync_send(c->sync_fd, &m, sizeof m) < 0)
+		_exit(1);
+}
+
+static void init_recv(struct container *c, char type, struct sync_msg *out)
+{
+	struct sync_msg m;
+	ssize_t n = sync_recv(c->sync_fd, &m, sizeof m);
+	if (n != sizeof m || m.type != type)
+		_exit(1); /* the runtime is gone: nothing left to report to */
+	if (out)
+		*out = m;
+}
+
+static void set_sysctls(const struct kvs *s)
+{
+	char path[PATH_MAX];
+	for (int i = 0; i < s->n; i++) {
+		snprintf(path, sizeof path, "/proc/sys/%s", s->v[i].k);
+		for (char *p = path + 10; *p; p++)
+			if (*p == '.')
+				*p = '/';
+		if (write_file_at(AT_FDCWD, path, s->v[i].v) < 0)
+			die_errno("sysctl %s=%s", s->v[i].k, s->v[i].v);
+	}
+}
+
+/* The OCI state of a container being created, as its hooks see it. */
+static char *init_state_json(const struct container *c, enum status st)
+{
+	struct state s = { .oci_version = OCI_VERSION, .id = c->id, .bundle = c->cfg->bundle,
+			   .annotations = c->cfg->annotations };
+	s.pid.v = c->pid;
+	return state_json(&s, st, -1);
+}
+
+/* Wait for start; returns the descriptor that gets the outcome of exec. */
+static int init_wait_start(struct container *c, int listen_fd)
+{
+	struct sync_msg m;
+	int fd = c->sync_fd;
+
+	if (listen_fd >= 0) {
+		do
+			fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		while (fd < 0 && errno == EINTR);
+		if (fd < 0)
+			_exit(1);
+		close(listen_fd);
+		close(c->sync_fd);
+	}
+	if (sync_recv(fd, &m, sizeof m) != sizeof m || m.type != 'S')
+		_exit(1);
+	return fd;
+}
+
+static NORETURN void container_init(struct container *c, int listen_fd)
+{
+	struct config *cfg = c->cfg;
+	struct process_cfg *p = &cfg->process;
+	struct sync_msg go;
+	int slave = -1;
+	char exe[PATH_MAX];
+
+	g_err.report_fd = c->sync_fd;
+	/* until create returns, the init must not outlive the runtime */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	init_recv(c, 'G', &go);
+	c->pid = go.pid;
+	umask(0);
+	prepare_rootfs(c);
+	for (int i = 0; i < cfg->mounts.n; i++)
+		mount_one(c, ARR_AT(cfg->mounts, struct mount_cfg, i));
+	make_devices(c);
+	if (p->terminal) {
+		int master = open_pty(c, p, &slave);
+		char s[32], t[32];
+		int AUTOCLOSE con = rootfs_open(c->rootfd, "/dev/console", RF_MKFILE);
+		fd_path(slave, s);
+		fd_path(con, t);
+		if (con < 0 || mount(s, t, NULL, MS_BIND, NULL) < 0)
+			die_errno("bind the terminal onto /dev/console");
+		if (c->console_fd >= 0) {
+			send_console(c->console_fd, master);
+		} else {
+			struct sync_msg m = { .type = 'T' };
+			if (send_fd(c->sync_fd, master, &m, sizeof m) < 0)
+				die_errno("send the terminal to the runtime");
+		}
+		close(master);
+	}
+	mask_paths(c);
+	readonly_paths(c);
+	if (cfg->hostname && cfg->hostname[0] && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
+		die_errno("sethostname %s", cfg->hostname);
+	if (cfg->domainname && cfg->domainname[0] &&
+	    setdomainname(cfg->domainname, strlen(cfg->domainname)) < 0)
+		die_errno("setdomainname %s", cfg->domainname);
+	set_sysctls(&cfg->linux.sysctl);
+	if (p->oom_score_adj.set) {
+		char v[16];
+		snprintf(v, sizeof v, "%d", (int)p->oom_score_adj.v);
+		if (write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", v) < 0)
+			die_errno("set oom_score_adj to %s", v);
+	}
+	if (cfg->hooks.prestart.n || cfg->hooks.create_runtime.n) {
+		init_send(c, 'H');
+		init_recv(c, 'C', NULL);
+	}
+	if (cfg->hooks.create_container.n &&
+	    run_hooks(&cfg->hooks.create_container, "createContainer", init_state_json(c, ST_CREATED)) < 0)
+		die("createContainer hook failed");
+	enter_rootfs(c);
+	if (slave >= 0)
+		attach_tty(slave);
+	else if (setsid() < 0)
+		die_errno("setsid");
+	if (cfg->linux.has_personality &&
+	    personality(cfg->linux.personality.domain == 2 ? PER_LINUX32 : PER_LINUX) < 0)
+		die_errno("personality");
+	finish_process(p, c->rootless, exe, sizeof exe);
+	int keep[] = { c->sync_fd, listen_fd };
+	close_inherited_fds(3 + c->preserve_fds, keep, 2);
+	prctl(PR_SET_PDEATHSIG, 0);
+	init_send(c, 'R');
+	int result = init_wait_start(c, listen_fd);
+	g_err.report_fd = result;
+	if (cfg->hooks.start_container.n &&
+	    run_hooks(&cfg->hooks.start_container, "startContainer", init_state_json(c, ST_CREATED)) < 0)
+		die("startContainer hook failed");
+	execve(exe, p->args.v, p->env.v);
+	die_errno("exec %s", exe);
+}
+
+/* === 10. create/start =================================================== */
+
+/*
+ * uid_map and gid_map of the child's new user namespace.  An unprivileged
+ * runtime may write one line mapping its own id (after denying setgroups,
+ * for gids); anything else goes through the setuid helpers newuidmap and
+ * newgidmap, which check /etc/subuid and /etc/subgid.
+ */
+static void format_id_map(const struct arr *m, char *buf, size_t size)
+{
+	size_t k = 0;
+	buf[0] = 0;
+	for (int i = 0; i < m->n && k < size; i++) {
+		const struct idmap *e = ARR_AT(*m, struct idmap, i);
+		k += (size_t)snprintf(buf + k, size - k, "%lld %lld %lld\n", (long long)e->container_id.v,
+				      (long long)e->host_id.v, (long long)e->size.v);
+	}
+}
+
+static void run_id_helper(const char *helper, pid_t pid, const struct arr *m)
+{
+	char *argv[2 + 340 * 3 + 1], nums[340 * 3 + 1][24];
+	int a = 0;
+	argv[a++] = (char *)helper;
+	snprintf(nums[0], sizeof nums[0], "%d", (int)pid);
+	argv[a++] = nums[0];
+	for (int i = 0; i < m->n; i++) {
+		const struct idmap *e = ARR_AT(*m, struct idmap, i);
+		const int64_t v[3] = { e->container_id.v, e->host_id.v, e->size.v };
+		for (int k = 0; k < 3; k++) {
+			snprintf(nums[1 + i * 3 + k], 24, "%lld", (long long)v[k]);
+			argv[a++] = nums[1 + i * 3 + k];
+		}
+	}
+	argv[a] = NULL;
+	pid_t h = fork();
+	if (h < 0)
+		die_errno("fork %s", helper);
+	if (h == 0) {
+		char *const env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+		execvpe(helper, argv, env);
+		fprintf(stderr, "ocirun: %s: %s\n", helper, strerror(errno));
+		_exit(127);
+	}
+	int st;
+	while (waitpid(h, &st, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		die("%s failed: cannot map these ids (check /etc/sub%cid)", helper,
+		    strstr(helper, "uid") ? 'u' : 'g');
+}
+
+static void write_id_maps(struct container *c, pid_t pid)
+{
+	const struct linux_cfg *l = &c->cfg->linux;
+	char path[64], map[340 * 36];
+	int AUTOCLOSE pfd = -1;
+
+	snprintf(path, sizeof path, "/proc/%d", (int)pid);
+	pfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (pfd < 0)
+		die_errno("open %s", path);
+	format_id_map(&l->uid_mappings, map, sizeof map);
+	if (write_file_at(pfd, "uid_map", map) < 0) {
+		if (errno != EPERM)
+			die_errno("write uid_map");
+		run_id_helper("newuidmap", pid, &l->uid_mappings);
+	}
+	format_id_map(&l->gid_mappings, map, sizeof map);
+	const struct idmap *g = ARR_AT(l->gid_mappings, struct idmap, 0);
+	bool own_gid = l->gid_mappings.n == 1 && g->size.v == 1 && g->host_id.v == getegid();
+	if (c->rootless && own_gid && write_file_at(pfd, "setgroups", "deny") < 0 && errno != ENOENT)
+		die_errno("write setgroups");
+	if (write_file_at(pfd, "gid_map", map) < 0) {
+		if (errno != EPERM)
+			die_errno("write gid_map");
+		run_id_helper("newgidmap", pid, &l->gid_mappings);
+	}
+}
+
+/* Enter namespaces given by path: the user namespace first, because it
+ * owns the others and gives us the right to join them. */
+static void join_namespaces(const struct config *cfg)
+{
+	int fds[8];
+	const struct arr *ns = &cfg->linux.namespaces;
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < ns->n; i++) {
+			const struct ns_cfg *n = ARR_AT(*ns, struct ns_cfg, i);
+			bool user = ns_flags[n->type - 1] == CLONE_NEWUSER;
+			if (!n->path || user != (pass == 0))
+				continue;
+			fds[i] = open(n->path, O_RDONLY | O_CLOEXEC);
+			if (fds[i] < 0)
+				die_errno("open namespace %s", n->path);
+			if (setns(fds[i], (int)ns_flags[n->type - 1]) < 0)
+				die_errno("join %s namespace %s", ns_names[n->type - 1], n->path);
+			close(fds[i]);
+		}
+	}
+}
+
+static pid_t clone_fork(unsigned long flags)
+{
+	/* a raw clone(2) without a new stack behaves like fork() with
+	 * namespace flags; the runtime is single-threaded */
+	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+}
+
+/*
+ * The slow path, for configs that join namespaces by path: join them,
+ * then unshare the new ones, then fork the init if a pid namespace
+ * (joined or new) only applies to children.
+ */
+static NORETURN void init_via_join(struct container *c, int listen_fd)
+{
+	struct config *cfg = c->cfg;
+	g_err.report_fd = c->sync_fd;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	join_namespaces(cfg);
+	if (unshare((int)(cfg->ns_new & ~(unsigned long)(CLONE_NEWPID | CLONE_NEWTIME))) < 0)
+		die_errno("unshare namespaces");
+	if (cfg->ns_new & CLONE_NEWUSER) {
+		init_send(c, 'U');
+		init_recv(c, 'M', NULL);
+	}
+	if (((cfg->ns_new | cfg->ns_join) & (CLONE_NEWPID | CLONE_NEWTIME))) {
+		if ((cfg->ns_new & (CLONE_NEWPID | CLONE_NEWTIME)) &&
+		    unshare((int)(cfg->ns_new & (CLONE_NEWPID | CLONE_NEWTIME))) < 0)
+			die_errno("unshare pid namespace");
+		pid_t pid = fork();
+		if (pid < 0)
+			die_errno("fork the container init");
+		if (pid > 0) {
+			struct sync_msg m = { .type = 'P', .pid = pid };
+			if (sync_send(c->sync_fd, &m, sizeof m) < 0)
+				_exit(1);
+			_exit(0);
+		}
+	}
+	container_init(c, listen_fd);
+}
+
+/* The runtime's side of create: it owns the cleanup if create fails. */
+static struct {
+	pid_t pid, helper;
+	int rootfd, statefd;
+	const char *id;
+	bool armed;
+} g_create;
+
+static void create_cleanup(void)
+{
+	if (!g_create.armed)
+		return;
+	g_create.armed = false;
+	if (g_create.pid > 0) {
+		kill(g_create.pid, SIGKILL);
+		waitpid(g_create.pid, NULL, 0);
+	}
+	if (g_create.statefd >= 0)
+		state_remove(g_create.rootfd, g_create.id, g_create.statefd);
+}
+
+static void parent_recv(int fd, struct sync_msg *m, int *passed_fd)
+{
+	char buf[1100], cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof buf - 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof cbuf };
+	ssize_t n;
+	do
+		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		die("the container init exited during setup");
+	buf[n] = 0;
+	if (buf[0] == 'E') {
+		g_err.ctx[0] = 0; /* the init's message has the context */
+		die("%s", buf + 1);
+	}
+	if (n != sizeof *m)
+		die("protocol error from the container init");
+	memcpy(m, buf, sizeof *m);
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	if (passed_fd && cm && cm->cmsg_type == SCM_RIGHTS)
+		memcpy(passed_fd, CMSG_DATA(cm), sizeof(int));
+}
+
+/* Connect to --console-socket now: the path is the caller's. */
+static int connect_console(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof sa.sun_path)
+		die("console socket path %s is too long", path);
+	strcpy(sa.sun_path, path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+		die_errno("connect to console socket %s", path);
+	return fd;
+}
+
+/* A unix socket path short enough for sun_path: through /proc/self/fd. */
+static void start_sock_addr(int statefd, struct sockaddr_un *sa)
+{
+	memset(sa, 0, sizeof *sa);
+	sa->sun_family = AF_UNIX;
+	snprintf(sa->sun_path, sizeof sa->sun_path, "/proc/self/fd/%d/start.sock", statefd);
+}
+
+static int listen_start_sock(int statefd)
+{
+	struct sockaddr_un sa;
+	start_sock_addr(statefd, &sa);
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(fd, 4) < 0)
+		die_errno("create start socket");
+	return fd;
+}
+
+static char *iso_time_now(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
+	return buf;
+}
+
+static void save_raw_config(int statefd, const char *bundle)
+{
+	char err[300];
+	size_t len;
+	int AUTOCLOSE dfd = open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	char *raw = dfd < 0 ? NULL : read_config_file(dfd, "config.json", &len, err, sizeof err);
+	if (!raw)
+		die("copy config.json: %s", dfd < 0 ? strerror(errno) : err);
+	if (atomic_write_at(statefd, "config.json", raw, len, 0600) < 0)
+		die_errno("save config.json");
+	free(raw);
+}
+
+/*
+ * create: make the state directory, start the init in its namespaces,
+ * write its id maps, run the runtime-side hooks, and record the state.
+ * Returns the init's pid with the init waiting for start.
+ */
+static pid_t create_container(struct container *c, int rootfd)
+{
+	struct config *cfg = c->cfg;
+	int sv[2], listen_fd = -1;
+	struct sync_msg m;
+	char created[64];
+
+	if (!((cfg->ns_new | cfg->ns_join) & CLONE_NEWNS))
+		die("config.json: linux.namespaces: a mount namespace is required");
+	if (mkdirat(rootfd, c->id, 0700) < 0) {
+		if (errno == EEXIST)
+			die("container %s already exists", c->id);
+		die_errno("create state for %s", c->id);
+	}
+	c->statefd = openat(rootfd, c->id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	g_create = (typeof(g_create)){ .rootfd = rootfd, .statefd = c->statefd, .id = c->id, .armed = true };
+	atexit(create_cleanup);
+	if (c->statefd < 0)
+		die_errno("open state of %s", c->id);
+	lock_dir(c->statefd);
+	save_raw_config(c->statefd, cfg->bundle);
+	if (!c->foreground)
+		listen_fd = listen_start_sock(c->statefd);
+	c->console_fd = c->console_socket ? connect_console(c->console_socket) : -1;
+	/* nothing of the runtime may be read or ptraced from the container */
+	prctl(PR_SET_DUMPABLE, 0);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		die_errno("socketpair");
+	bool slow = cfg->ns_join != 0;
+	if (slow)
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
+	pid_t pid = clone_fork(slow ? 0 : cfg->ns_new);
+	if (pid < 0)
+		die_errno("clone the container init");
+	if (pid == 0) {
+		close(sv[0]);
+		c->sync_fd = sv[1];
+		g_create.armed = false;
+		if (slow)
+			init_via_join(c, listen_fd);
+		container_init(c, listen_fd);
+	}
+	close(sv[1]);
+	c->sync_fd = sv[0];
+	g_create.pid = pid;
+	if (slow) {
+		if (cfg->ns_new & CLONE_NEWUSER) {
+			parent_recv(c->sync_fd, &m, NULL);
+			if (m.type != 'U')
+				die("protocol error from the container init");
+			write_id_maps(c, pid);
+			m.type = 'M';
+			sync_send(c->sync_fd, &m, sizeof m);
+		}
+		if ((cfg->ns_new | cfg->ns_join) & (CLONE_NEWPID | CLONE_NEWTIME)) {
+			parent_recv(c->sync_fd, &m, NULL);
+			if (m.type != 'P')
+				die("protocol error from the container init");
+			waitpid(pid, NULL, 0);
+			pid = m.pid;
+			g_create.pid = pid;
+		}
+	} else if (cfg->ns_new & CLONE_NEWUSER) {
+		write_id_maps(c, pid);
+	}
+	c->pid = pid;
+	m = (struct sync_msg){ .type = 'G', .pid = pid };
+	if (sync_send(c->sync_fd, &m, sizeof m) < 0)
+		die_errno("start the container init");
+	for (;;) {
+		int passed = -1;
+		parent_recv(c->sync_fd, &m, &passed);
+		if (m.type == 'R')
+			break;
+		if (m.type == 'T') {
+			c->tty_master = passed;
+		} else if (m.type == 'H') {
+			char *st = init_state_json(c, ST_CREATED);
+			if (run_hooks(&cfg->hooks.prestart, "prestart", st) < 0 ||
+			    run_hooks(&cfg->hooks.create_runtime, "createRuntime", st) < 0)
+				die("createRuntime hook failed");
+			free(st);
+			m.type = 'C';
+			sync_send(c->sync_fd, &m, sizeof m);
+		} else {
+			die("protocol error from the container init");
+		}
+	}
+	if (listen_fd >= 0)
+		close(listen_fd);
+	if (c->console_fd >= 0)
+		close(c->console_fd);
+	struct state s = { .id = c->id, .bundle = cfg->bundle, .annotations = cfg->annotations,
+			   .created = iso_time_now(created, sizeof created), .owner = "",
+			   .rootless = c->rootless, .dirfd = c->statefd };
+	char stc;
+	long long start;
+	s.pid.v = pid;
+	if (proc_stat(pid, &stc, &start) == 0)
+		s.start_time = (struct num){ start, true };
+	state_save(&s);
+	if (c->pid_file)
+		write_pid_file(c->pid_file, pid);
+	g_create.armed = false;
+	flock(c->statefd, LOCK_UN);
+	return pid;
+}
+
+/*
+ * Release a created init: connect to its start socket, send 'S', and wait
+ * for EOF (execve succeeded and closed the socket) or its error message.
+ */
+static void release_init(int fd)
+{
+	struct sync_msg m = { .type = 'S' };
+	char buf[1100];
+	if (sync_send(fd, &m, sizeof m) < 0)
+		die_errno("start the container");
+	ssize_t n;
+	for (;;) {
+		do
+			n = recv(fd, buf, sizeof buf - 1, 0);
+		while (n < 0 && errno == EINTR);
+		if (n <= 0)
+			return;
+		buf[n] = 0;
+		if (buf[0] == 'E') {
+			g_err.ctx[0] = 0;
+			die("%s", buf + 1);
+		}
+	}
+}
+
+static void start_created(struct state *s)
+{
+	struct sockaddr_un sa;
+	start_sock_addr(s->dirfd, &sa);
+	int AUTOCLOSE fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		die_errno("socket");
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+		die_errno("connect to the container's start socket");
+	unlinkat(s->dirfd, "start.sock", 0);
+	release_init(fd);
+}
+
+/*
+ * Foreground run and exec: forward the signals we get to the container
+ * process, and with a terminal, copy between our stdio and the pty.
+ */
+static struct {
+	pid_t pid;     /* where forwarded signals go */
+	int wakefd;    /* self-pipe: SIGCHLD and SIGWINCH wake the loop */
+} g_fwd = { 0, -1 };
+
+static void fwd_signal(int sig)
+{
+	int e = errno;
+	if (sig == SIGCHLD || sig == SIGWINCH) {
+		char b = (char)sig;
+		if (g_fwd.wakefd >= 0)
+			(void)!write(g_fwd.wakefd, &b, 1);
+	} else if (g_fwd.pid > 0) {
+		kill(g_fwd.pid, sig);
+	}
+	errno = e;
+}
+
+static void forward_signals(pid_t pid, int wakefd)
+{
+	struct sigaction sa = { .sa_handler = fwd_signal, .sa_flags = SA_RESTART };
+	g_fwd.pid = pid;
+	g_fwd.wakefd = wakefd;
+	sigfillset(&sa.sa_mask);
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP && s != SIGSEGV && s != SIGBUS && s != SIGILL &&
+		    s != SIGFPE && s != SIGTSTP && s != SIGTTIN && s != SIGTTOU && (s < 32 || s >= SIGRTMIN))
+			sigaction(s, &sa, NULL);
+}
+
+static int exit_code(int status)
+{
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void copy_winsize(int from, int to)
+{
+	struct winsize ws;
+	if (ioctl(from, TIOCGWINSZ, &ws) == 0)
+		ioctl(to, TIOCSWINSZ, &ws);
+}
+
+/* Relay between our stdio and the pty master until the process exits. */
+static void relay_tty(int master, pid_t pid, int wakefd)
+{
+	struct termios saved, raw;
+	bool tty = isatty(0) && tcgetattr(0, &saved) == 0;
+	char buf[4096];
+
+	if (tty) {
+		raw = saved;
+		cfmakeraw(&raw);
+		tcsetattr(0, TCSANOW, &raw);
+		copy_winsize(0, master);
+	}
+	struct pollfd pf[3] = { { .fd = 0, .events = POLLIN }, { .fd = master, .events = POLLIN },
+				{ .fd = wakefd, .events = POLLIN } };
+	for (;;) {
+		if (poll(pf, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pf[2].revents & POLLIN) {
+			char sig;
+			if (read(wakefd, &sig, 1) == 1 && sig == SIGWINCH && tty)
+				copy_winsize(0, master);
+		}
+		if (pf[0].revents & (POLLIN | POLLHUP)) {
+			ssize_t n = read(0, buf, sizeof buf);
+			if (n <= 0)
+				pf[0].fd = -1; /* our stdin ended; the container's goes on */
+			else
+				(void)!write_all(master, buf, (size_t)n);
+		}
+		if (pf[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+			ssize_t n = read(master, buf, sizeof buf);
+			if (n <= 0)
+				break; /* EIO: every slave closed, the process is gone */
+			(void)!write_all(1, buf, (size_t)n);
+		}
+		if (waitpid(pid, NULL, WNOHANG | WNOWAIT) == pid && !(pf[1].revents & POLLIN))
+			break;
+	}
+	if (tty)
+		tcsetattr(0, TCSANOW, &saved);
+}
+
+/* Wait for the foreground process; its exit status becomes ours. */
+static int wait_foreground(pid_t pid, int master, int wakefd)
+{
+	int status;
+	if (master >= 0)
+		relay_tty(master, pid, wakefd);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 255;
+	return exit_code(status);
+}
+
+/* === 11. exec =========================================================== */
+
+struct exec_opts {
+	const char *process_file, *console_socket, *pid_file, *cwd, *user;
+	bool tty, tty_set, detach, no_new_privs;
+	const char *env[256], *caps[64];
+	int nenv, ncaps, preserve_fds;
+	char **args;
+	int nargs;
+};
+
+/* The process to exec: --process FILE, or the container's with overrides. */
+static void exec_process(struct exec_opts *o, struct config *cfg, struct process_cfg *p, struct json *pj)
+{
+	if (o->process_file) {
+		char err[300];
+		size_t len;
+		const char *base;
+		int AUTOCLOSE dfd = open_parent_dir(o->process_file, &base);
+		char *buf = dfd < 0 ? NULL : read_config_file(dfd, base, &len, err, sizeof err);
+		if (!buf)
+			die("process file %s: %s", o->process_file, dfd < 0 ? strerror(errno) : err);
+		struct cfg_parser ps = { .j = pj };
+		if (json_parse(pj, buf, len) < 0)
+			die("process file %s: %s", o->process_file, pj->err);
+		memset(p, 0, sizeof *p);
+		if (setjmp(ps.fail))
+			die("process file %s: %s", o->process_file, pj->err);
+		cfg_object(&ps, 0, &process_s, p);
+		if (p->args.n < 1)
+			die("process file %s: args: at least one argument is required", o->process_file);
+		p->caps.b = cfg_caps_mask(&p->caps.bounding, "bounding");
+		p->caps.e = cfg_caps_mask(&p->caps.effective, "effective");
+		p->caps.i = cfg_caps_mask(&p->caps.inheritable, "inheritable");
+		p->caps.p = cfg_caps_mask(&p->caps.permitted, "permitted");
+		p->caps.a = cfg_caps_mask(&p->caps.ambient, "ambient");
+		return;
+	}
+	*p = cfg->process;
+	if (!cfg->has_process)
+		p->cwd = "/";
+	if (o->nargs < 1)
+		die("exec needs a command (or --process)");
+	p->args.v = o->args;
+	p->args.n = o->nargs;
+	p->terminal = o->tty;
+	if (o->nenv) {
+		char **env = xmalloc(sizeof(char *) * (size_t)(p->env.n + o->nenv + 1));
+		int n = 0;
+		for (int i = 0; i < p->env.n; i++) {
+			size_t kl = strcspn(p->env.v[i], "=");
+			bool over = false;
+			for (int k = 0; k < o->nenv; k++)
+				over |= !strncmp(o->env[k], p->env.v[i], kl + 1);
+			if (!over)
+				env[n++] = p->env.v[i];
+		}
+		for (int k = 0; k < o->nenv; k++)
+			env[n++] = (char *)o->env[k];
+		env[n] = NULL;
+		p->env.v = env;
+		p->env.n = n;
+	}
+	if (o->cwd)
+		p->cwd = o->cwd;
+	if (o->user) {
+		long long uid, gid = p->user.gid.v;
+		char buf[64];
+		snprintf(buf, sizeof buf, "%s", o->user);
+		char *colon = strchr(buf, ':');
+		if (colon)
+			*colon = 0;
+		if (parse_llong(buf, 0, IDMAX, &uid) < 0 || (colon && parse_llong(colon + 1, 0, IDMAX, &gid) < 0))
+			die("--user %s: must be UID[:GID]", o->user);
+		p->user.uid.v = uid;
+		p->user.gid.v = gid;
+		p->user.additional_gids.n = 0;
+	}
+	for (int i = 0; i < o->ncaps; i++) {
+		struct strv one = { (char **)&o->caps[i], 1 };
+		uint64_t m = cfg_caps_mask(&one, "--cap");
+		p->has_caps = true;
+		p->caps.b |= m;
+		p->caps.e |= m;
+		p->caps.p |= m;
+		p->caps.i |= m;
+		p->caps.a |= m;
+	}
+	if (o->no_new_privs)
+		p->no_new_privileges = true;
+}
+
+/* The exec'd process, inside every namespace of the container. */
+static NORETURN void exec_child(struct container *c, const struct process_cfg *p, int *nsfds, int rootdir)
+{
+	char exe[PATH_MAX];
+	g_err.report_fd = c->sync_fd;
+	/* the user namespace first: it owns the others */
+	for (int pass = 0; pass < 2; pass++)
+		for (int k = 0; k < 8; k++)
+			if (nsfds[k] >= 0 && (ns_flags[k] == CLONE_NEWUSER) == (pass == 0) &&
+			    setns(nsfds[k], (int)ns_flags[k]) < 0)
+				die_errno("join the container's %s namespace", ns_names[k]);
+	pid_t pid = fork();
+	if (pid < 0)
+		die_errno("fork");
+	if (pid > 0) {
+		struct sync_msg m = { .type = 'P', .pid = pid };
+		sync_send(c->sync_fd, &m, sizeof m);
+		_exit(0);
+	}
+	if (fchdir(rootdir) < 0 || chroot(".") < 0 || chdir("/") < 0)
+		die_errno("enter the container's root");
+	if (p->terminal) {
+		int slave;
+		c->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		int master = open_pty(c, p, &slave);
+		if (c->console_fd >= 0) {
+			send_console(c->console_fd, master);
+		} else {
+			struct sync_msg m = { .type = 'T' };
+			if (send_fd(c->sync_fd, master, &m, sizeof m) < 0)
+				die_errno("send the terminal to the runtime");
+		}
+		close(master);
+		attach_tty(slave);
+	} else if (setsid() < 0) {
+		die_errno("setsid");
+	}
+	finish_process(p, c->rootless, exe, sizeof exe);
+	int keep[] = { c->sync_fd };
+	close_inherited_fds(3 + c->preserve_fds, keep, 1);
+	execve(exe, p->args.v, p->env.v);
+	die_errno("exec %s", exe);
+}
+
+static int cmd_exec_run(int rootfd, const char *id, struct exec_opts *o)
+{
+	struct state s;
+	struct config cfg;
+	struct process_cfg p;
+	struct json pj;
+	struct container c = { .id = id, .console_fd = -1, .tty_master = -1,
+			       .preserve_fds = o->preserve_fds };
+	int nsfds[8], sv[2];
+	char path[64];
+
+	if (state_load(rootfd, id, &s) < 0)
+		die_errno("container %s", id);
+	if (s.status != ST_RUNNING && s.status != ST_CREATED)
+		die("cannot exec in a %s container", status_names[s.status]);
+	state_load_config(&s, &cfg);
+	exec_process(o, &cfg, &p, &pj);
+	c.cfg = &cfg;
+	c.rootless = s.rootless;
+	for (int k = 0; k < 8; k++) {
+		nsfds[k] = -1;
+		if (!((cfg.ns_new | cfg.ns_join) & ns_flags[k]))
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)s.pid.v, ns_proc_names[k]);
+		nsfds[k] = open(path, O_RDONLY | O_CLOEXEC);
+		if (nsfds[k] < 0)
+			die_errno("open %s", path);
+	}
+	snprintf(path, sizeof path, "/proc/%d/root", (int)s.pid.v);
+	int AUTOCLOSE rootdir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootdir < 0)
+		die_errno("open %s", path);
+	/* the pid may have been reused between state_load() and the opens */
+	if (!state_pid_alive(&s))
+		die("container %s stopped", id);
+	c.console_fd = o->console_socket ? connect_console(o->console_socket) : -1;
+	prctl(PR_SET_DUMPABLE, 0);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		die_errno("socketpair");
+	pid_t mid = fork();
+	if (mid < 0)
+		die_errno("fork");
+	if (mid == 0) {
+		close(sv[0]);
+		c.sync_fd = sv[1];
+		exec_child(&c, &p, nsfds, rootdir);
+	}
+	close(sv[1]);
+	struct sync_msg m;
+	int master = -1;
+	parent_recv(sv[0], &m, NULL);
+	waitpid(mid, NULL, 0);
+	pid_t pid = m.pid;
+	int wake[2] = { -1, -1 };
+	if (!o->detach) {
+		if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) < 0)
+			die_errno("pipe");
+		forward_signals(pid, wake[1]);
+	}
+	/* EOF: execve succeeded; 'T': the pty; 'E': why it failed */
+	for (;;) {
+		char buf[1100], cbuf[CMSG_SPACE(sizeof(int))];
+		struct iovec iov = { .iov_base = buf, .iov_len = sizeof buf - 1 };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+				     .msg_controllen = sizeof cbuf };
+		ssize_t n = recvmsg(sv[0], &mh, MSG_CMSG_CLOEXEC);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		buf[n] = 0;
+		if (buf[0] == 'E') {
+			waitpid(pid, NULL, 0);
+			g_err.ctx[0] = 0;
+			die("%s", buf + 1);
+		}
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+		if (buf[0] == 'T' && cm && cm->cmsg_type == SCM_RIGHTS)
+			memcpy(&master, CMSG_DATA(cm), sizeof master);
+	}
+	close(sv[0]);
+	if (o->pid_file)
+		write_pid_file(o->pid_file, pid);
+	if (o->detach)
+		return 0;
+	return wait_foreground(pid, master, wake[0]);
+}
+
+/* === 12. commands ======================================================= */
+
+/* Options of every command, as the command line leaves them. */
+struct opts {
+	const char *root, *log, *log_format, *rootless;
+	const char *bundle, *pid_file, *console_socket, *format;
+	bool detach, no_pivot, no_new_keyring, force, all, quiet, spec_rootless;
+	int preserve_fds;
+	struct exec_opts exec;
+};
+
+static void state_open(int rootfd, const char *id, struct state *s)
+{
+	if (state_load(rootfd, id, s) < 0)
+		die(errno == EINVAL ? "invalid container id" : "container %s does not exist", id);
+}
+
+static void print_free(char *s)
+{
+	fputs(s, stdout);
+	fputc('\n', stdout);
+	free(s);
+}
+
+static int cmd_state(int rootfd, const char *id)
+{
+	struct state s;
+	state_open(rootfd, id, &s);
+	if (s.status == ST_CREATING)
+		die("container %s is being created", id);
+	print_free(state_json(&s, s.status, 2));
+	return 0;
+}
+
+static const struct { const char *name; int sig; } signals[] = {
+	{ "HUP", SIGHUP }, { "INT", SIGINT }, { "QUIT", SIGQUIT }, { "ILL", SIGILL },
+	{ "TRAP", SIGTRAP }, { "ABRT", SIGABRT }, { "IOT", SIGIOT }, { "BUS", SIGBUS },
+	{ "FPE", SIGFPE }, { "KILL", SIGKILL }, { "USR1", SIGUSR1 }, { "SEGV", SIGSEGV },
+	{ "USR2", SIGUSR2 }, { "PIPE", SIGPIPE }, { "ALRM", SIGALRM }, { "TERM", SIGTERM },
+	{ "STKFLT", 16 }, { "CHLD", SIGCHLD }, { "CONT", SIGCONT }, { "STOP", SIGSTOP },
+	{ "TSTP", SIGTSTP }, { "TTIN", SIGTTIN }, { "TTOU", SIGTTOU }, { "URG", SIGURG },
+	{ "XCPU", SIGXCPU }, { "XFSZ", SIGXFSZ }, { "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },
+	{ "WINCH", SIGWINCH }, { "IO", SIGIO }, { "POLL", SIGPOLL }, { "PWR", SIGPWR }, { "SYS", SIGSYS },
+};
+
+static int parse_signal(const char *s)
+{
+	long long n;
+	if (parse_llong(s, 1, _NSIG - 1, &n) == 0)
+		return (int)n;
+	if (!strncasecmp(s, "SIG", 3))
+		s += 3;
+	for (size_t i = 0; i < ARRAY_LEN(signals); i++)
+		if (!strcasecmp(s, signals[i].name))
+			return signals[i].sig;
+	if (!strncasecmp(s, "RTMIN", 5) || !strncasecmp(s, "RTMAX", 5)) {
+		long long off = 0;
+		if (s[5] && parse_llong(s + 5 + (s[5] == '+'), -32, 32, &off) < 0)
+			return -1;
+		int sig = (int)(toupper((unsigned char)s[2]) == 'M' && toupper((unsigned char)s[3]) == 'A'
+				? SIGRTMAX + off : SIGRTMIN + off);
+		return sig >= SIGRTMIN && sig <= SIGRTMAX ? sig : -1;
+	}
+	return -1;
+}
+
+/* Signal the init race-free: a pidfd pins the process we checked. */
+static int signal_init(const struct state *s, int sig)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, (pid_t)s->pid.v, 0);
+	if (pfd >= 0) {
+		int r = -1;
+		if (state_pid_alive(s))
+			r = (int)syscall(424 /* pidfd_send_signal */, pfd, sig, NULL, 0);
+		else
+			errno = ESRCH;
+		int e = errno;
+		close(pfd);
+		errno = e;
+		return r;
+	}
+	return kill((pid_t)s->pid.v, sig);
+}
+
+/* Every process in the container's pid namespace (kill --all, ps). */
+static int pids_in_container(const struct state *s, pid_t *out, int max)
+{
+	char path[64];
+	struct stat init_ns, st;
+	int n = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)s->pid.v);
+	if (stat(path, &init_ns) < 0)
+		return 0;
+	struct stat self_ns;
+	if (stat("/proc/self/ns/pid", &self_ns) == 0 && self_ns.st_ino == init_ns.st_ino) {
+		out[n++] = (pid_t)s->pid.v; /* shared with us: only the init is known */
+		return n;
+	}
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	while (d && (e = readdir(d)) && n < max) {
+		long long pid;
+		if (parse_llong(e->d_name, 1, INT_MAX, &pid) < 0)
+			continue;
+		snprintf(path, sizeof path, "/proc/%lld/ns/pid", pid);
+		if (stat(path, &st) == 0 && st.st_ino == init_ns.st_ino && st.st_dev == init_ns.st_dev)
+			out[n++] = (pid_t)pid;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static int cmd_kill(int rootfd, const char *id, const char *signame, bool all)
+{
+	struct state s;
+	int sig = parse_signal(signame ? signame : "TERM");
+	if (sig < 0)
+		die("unknown signal %s", signame);
+	state_open(rootfd, id, &s);
+	if (s.status != ST_CREATED && s.status != ST_RUNNING && s.status != ST_PAUSED)
+		die("container %s is not running (%s)", id, status_names[s.status]);
+	if (all) {
+		pid_t pids[4096];
+		int n = pids_in_container(&s, pids, (int)ARRAY_LEN(pids));
+		for (int i = 0; i < n; i++)
+			if (pids[i] != s.pid.v)
+				kill(pids[i], sig);
+	}
+	if (signal_init(&s, sig) < 0)
+		die_errno("kill %s", id);
+	return 0;
+}
+
+static void run_poststop(const struct state *s)
+{
+	struct config cfg;
+	char err[300];
+	size_t len;
+	char *buf = read_config_file(s->dirfd, "config.json", &len, err, sizeof err);
+	if (!buf)
+		return;
+	memset(&cfg, 0, sizeof cfg);
+	if (cfg_parse(&cfg, buf, len) < 0 || !cfg.hooks.poststop.n)
+		return;
+	struct state st = *s;
+	char *text = state_json(&st, ST_STOPPED, -1);
+	/* poststop failures are warnings: the container is gone anyway */
+	run_hooks(&cfg.hooks.poststop, "poststop", text);
+	free(text);
+}
+
+static void wait_gone(const struct state *s, int ms)
+{
+	for (int64_t end = now_ms() + ms; state_pid_alive(s) && now_ms() < end;)
+		usleep(1000);
+}
+
+static int cmd_delete(int rootfd, const char *id, bool force)
+{
+	struct state s;
+	if (state_load(rootfd, id, &s) < 0) {
+		if (force && errno == ENOENT)
+			return 0; /* runc: delete -f of a missing container succeeds */
+		die(errno == EINVAL ? "invalid container id" : "container %s does not exist", id);
+	}
+	lock_dir(s.dirfd);
+	state_open(rootfd, id, &s); /* again, under the lock */
+	if (s.status == ST_CREATING) {
+		/* we hold the lock, so no create is running: it crashed */
+		state_remove(rootfd, id, s.dirfd);
+		return 0;
+	}
+	if (s.status != ST_STOPPED) {
+		if (!force)
+			die("cannot delete container %s that is %s (use --force)", id, status_names[s.status]);
+		pid_t pids[4096];
+		int n = pids_in_container(&s, pids, (int)ARRAY_LEN(pids));
+		for (int i = 0; i < n; i++)
+			kill(pids[i], SIGKILL);
+		signal_init(&s, SIGKILL);
+		wait_gone(&s, 10000);
+		if (state_pid_alive(&s))
+			die("container %s did not stop after SIGKILL", id);
+	}
+	run_poststop(&s);
+	state_remove(rootfd, id, s.dirfd);
+	return 0;
+}
+
+static int cmd_start(int rootfd, const char *id)
+{
+	struct state s;
+	struct config cfg;
+	state_open(rootfd, id, &s);
+	lock_dir(s.dirfd);
+	state_open(rootfd, id, &s);
+	if (s.status != ST_CREATED)
+		die("cannot start a container that is %s", status_names[s.status]);
+	state_load_config(&s, &cfg);
+	if (!cfg.has_process)
+		die("cannot start a container that has no process");
+	start_created(&s);
+	char *text = state_json(&s, ST_RUNNING, -1);
+	if (run_hooks(&cfg.hooks.poststart, "poststart", text) < 0)
+		warn("poststart hook failed"); /* the spec: log a warning, go on */
+	free(text);
+	return 0;
+}
+
+static void container_from_opts(struct container *c, struct config *cfg, const char *id, const struct opts *o)
+{
+	memset(c, 0, sizeof *c);
+	c->cfg = cfg;
+	c->id = id;
+	c->console_socket = o->console_socket;
+	c->pid_file = o->pid_file;
+	c->rootless = is_rootless(o->rootless);
+	c->no_pivot = o->no_pivot;
+	c->detach = o->detach;
+	c->no_new_keyring = o->no_new_keyring;
+	c->preserve_fds = o->preserve_fds;
+	c->console_fd = c->tty_master = c->statefd = c->rootfd = -1;
+	const char *lf = getenv("LISTEN_FDS");
+	long long n;
+	/* socket activation: LISTEN_FDS descriptors follow stdio */
+	if (lf && parse_llong(lf, 0, 1024, &n) == 0 && n > c->preserve_fds)
+		c->preserve_fds = (int)n;
+}
+
+static int cmd_create(int rootfd, const char *id, const struct opts *o)
+{
+	struct config cfg;
+	struct container c;
+	cfg_load(&cfg, o->bundle ? o->bundle : ".");
+	container_from_opts(&c, &cfg, id, o);
+	create_container(&c, rootfd);
+	return 0;
+}
+
+static int cmd_run(int rootfd, const char *id, const struct opts *o)
+{
+	struct config cfg;
+	struct container c;
+	cfg_load(&cfg, o->bundle ? o->bundle : ".");
+	if (!cfg.has_process)
+		die("config.json: process: required to run a container");
+	container_from_opts(&c, &cfg, id, o);
+	c.foreground = !o->detach;
+	if (o->detach && cfg.process.terminal && !o->console_socket)
+		die("run --detach with a terminal needs --console-socket");
+	int wake[2] = { -1, -1 };
+	if (c.foreground && pipe2(wake, O_CLOEXEC | O_NONBLOCK) < 0)
+		die_errno("pipe");
+	if (c.foreground)
+		forward_signals(0, wake[1]);
+	pid_t pid = create_container(&c, rootfd);
+	struct state s;
+	if (state_load(rootfd, id, &s) < 0)
+		die_errno("container %s", id);
+	if (o->detach) {
+		state_load_config(&s, &cfg);
+		start_created(&s);
+	} else {
+		g_fwd.pid = pid;
+		unlinkat(c.statefd, "start.sock", 0);
+		release_init(c.sync_fd);
+		close(c.sync_fd);
+	}
+	char *text = state_json(&s, ST_RUNNING, -1);
+	if (run_hooks(&cfg.hooks.poststart, "poststart", text) < 0)
+		warn("poststart hook failed");
+	free(text);
+	if (o->detach)
+		return 0;
+	int code = wait_foreground(pid, c.tty_master, wake[0]);
+	lock_dir(s.dirfd);
+	run_poststop(&s);
+	state_remove(rootfd, id, s.dirfd);
+	return code;
+}
+
+static int cmd_list(int rootfd, const struct opts *o)
+{
+	bool json = o->format && !strcmp(o->format, "json");
+	struct jw w = { .indent = -1 };
+	DIR *d = fdopendir(dup(rootfd));
+	struct dirent *e;
+
+	if (o->format && !json && strcmp(o->format, "table"))
+		die("unknown format %s", o->format);
+	if (json)
+		jw_open(&w, NULL, '[');
+	else if (!o->quiet)
+		printf("%-20s %-8s %-10s %-40s %-30s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
+	while (d && (e = readdir(d))) {
+		struct state s;
+		if (e->d_name[0] == '.' || state_load(rootfd, e->d_name, &s) < 0 || s.status == ST_CREATING)
+			continue;
+		long long pid = s.status == ST_STOPPED ? 0 : s.pid.v;
+		struct stat st;
+		char owner[32];
+		snprintf(owner, sizeof owner, "%u", fstat(s.dirfd, &st) == 0 ? (unsigned)st.st_uid : 0u);
+		if (o->quiet) {
+			printf("%s\n", s.id);
+		} else if (json) {
+			jw_open(&w, NULL, '{');
+			jw_str(&w, "ociVersion", s.oci_version);
+			jw_str(&w, "id", s.id);
+			jw_int(&w, "pid", pid);
+			jw_str(&w, "status", status_names[s.status]);
+			jw_str(&w, "bundle", s.bundle);
+			jw_str(&w, "created", s.created ? s.created : "");
+			jw_str(&w, "owner", owner);
+			jw_close(&w, '}');
+		} else {
+			printf("%-20s %-8lld %-10s %-40s %-30s %s\n", s.id, pid, status_names[s.status], s.bundle,
+			       s.created ? s.created : "", owner);
+		}
+		close(s.dirfd);
+	}
+	if (d)
+		closedir(d);
+	if (json) {
+		jw_close(&w, ']');
+		print_free(w.buf);
+	}
+	return 0;
+}
+
+static int cmd_ps(int rootfd, const char *id, const struct opts *o)
+{
+	struct state s;
+	pid_t pids[4096];
+	state_open(rootfd, id, &s);
+	if (s.status == ST_STOPPED || s.status == ST_CREATING)
+		die("container %s is not running", id);
+	int n = pids_in_container(&s, pids, (int)ARRAY_LEN(pids));
+	if (o->format && !strcmp(o->format, "json")) {
+		struct jw w = { .indent = -1 };
+		jw_open(&w, NULL, '[');
+		for (int i = 0; i < n; i++)
+			jw_int(&w, NULL, pids[i]);
+		jw_close(&w, ']');
+		print_free(w.buf);
+		return 0;
+	}
+	printf("%-8s %s\n", "PID", "CMD");
+	for (int i = 0; i < n; i++) {
+		char path[64], cmd[256];
+		snprintf(path, sizeof path, "/proc/%d/comm", (int)pids[i]);
+		if (read_file_at(AT_FDCWD, path, cmd, sizeof cmd) < 0)
+			continue;
+		cmd[strcspn(cmd, "\n")] = 0;
+		printf("%-8d %s\n", (int)pids[i], cmd);
+	}
+	return 0;
+}
+
+/* `spec`: runc's default config, for root or rootless. */
+static int cmd_spec(const struct opts *o)
+{
+	const char *dir = o->bundle ? o->bundle : ".";
+	struct jw w = { .indent = 2 };
+	int AUTOCLOSE dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	bool rl = o->spec_rootless;
+	char buf[64];
+
+	if (dfd < 0)
+		die_errno("bundle %s", dir);
+	jw_open(&w, NULL, '{');
+	jw_str(&w, "ociVersion", OCI_VERSION);
+	jw_open(&w, "process", '{');
+	jw_bool(&w, "terminal", true);
+	jw_open(&w, "user", '{');
+	jw_int(&w, "uid", 0);
+	jw_int(&w, "gid", 0);
+	jw_close(&w, '}');
+	jw_strv(&w, "args", (const char *[]){ "sh" }, 1);
+	jw_strv(&w, "env", (const char *[]){ "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+					     "TERM=xterm" }, 2);
+	jw_str(&w, "cwd", "/");
+	jw_open(&w, "capabilities", '{');
+	const char *caps[] = { "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE" };
+	jw_strv(&w, "bounding", caps, 3);
+	jw_strv(&w, "effective", caps, 3);
+	jw_strv(&w, "permitted", caps, 3);
+	jw_close(&w, '}');
+	jw_open(&w, "rlimits", '[');
+	jw_open(&w, NULL, '{');
+	jw_str(&w, "type", "RLIMIT_NOFILE");
+	jw_int(&w, "hard", 1024);
+	jw_int(&w, "soft", 1024);
+	jw_close(&w, '}');
+	jw_close(&w, ']');
+	jw_bool(&w, "noNewPrivileges", true);
+	jw_close(&w, '}');
+	jw_open(&w, "root", '{');
+	jw_str(&w, "path", "rootfs");
+	jw_bool(&w, "readonly", true);
+	jw_close(&w, '}');
+	jw_str(&w, "hostname", "ocirun");
+	jw_open(&w, "mounts", '[');
+	static const char *const mounts[][4] = {
+		{ "/proc", "proc", "proc", "" },
+		{ "/dev", "tmpfs", "tmpfs", "nosuid strictatime mode=755 size=65536k" },
+		{ "/dev/pts", "devpts", "devpts", "nosuid noexec newinstance ptmxmode=0666 mode=0620 gid=5" },
+		{ "/dev/shm", "tmpfs", "shm", "nosuid noexec nodev mode=1777 size=65536k" },
+		{ "/dev/mqueue", "mqueue", "mqueue", "nosuid noexec nodev" },
+		{ "/sys", "sysfs", "sysfs", "nosuid noexec nodev ro" },
+		{ "/sys/fs/cgroup", "cgroup", "cgroup", "nosuid noexec nodev relatime ro" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(mounts); i++) {
+		bool sys = !strcmp(mounts[i][1], "sysfs");
+		if (rl && !strcmp(mounts[i][1], "cgroup"))
+			continue;
+		jw_open(&w, NULL, '{');
+		jw_str(&w, "destination", mounts[i][0]);
+		jw_str(&w, "type", rl && sys ? "none" : mounts[i][1]);
+		jw_str(&w, "source", rl && sys ? "/sys" : mounts[i][2]);
+		jw_open(&w, "options", '[');
+		if (rl && sys)
+			jw_str(&w, NULL, "rbind");
+		char opts[80];
+		snprintf(opts, sizeof opts, "%s", mounts[i][3]);
+		for (char *t = strtok(opts, " "); t; t = strtok(NULL, " "))
+			if (!(rl && !strcmp(t, "gid=5")))
+				jw_str(&w, NULL, t);
+		jw_close(&w, ']');
+		jw_close(&w, '}');
+	}
+	jw_close(&w, ']');
+	jw_open(&w, "linux", '{');
+	if (rl) {
+		const char *keys[] = { "uidMappings", "gidMappings" };
+		for (int k = 0; k < 2; k++) {
+			jw_open(&w, keys[k], '[');
+			jw_open(&w, NULL, '{');
+			jw_int(&w, "containerID", 0);
+			jw_int(&w, "hostID", k ? (long long)getegid() : (long long)geteuid());
+			jw_int(&w, "size", 1);
+			jw_close(&w, '}');
+			jw_close(&w, ']');
+		}
+	}
+	jw_open(&w, "namespaces", '[');
+	const char *nss[] = { "pid", "network", "ipc", "uts", "mount", rl ? "user" : "cgroup" };
+	for (size_t i = 0; i < ARRAY_LEN(nss); i++) {
+		jw_open(&w, NULL, '{');
+		jw_str(&w, "type", nss[i]);
+		jw_close(&w, '}');
+	}
+	jw_close(&w, ']');
+	jw_strv(&w, "maskedPaths",
+		(const char *[]){ "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+				  "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware",
+				  "/proc/scsi" }, 10);
+	jw_strv(&w, "readonlyPaths",
+		(const char *[]){ "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger" }, 5);
+	jw_close(&w, '}');
+	jw_close(&w, '}');
+	jw_raw(&w, "\n", 1);
+	int fd = openat(dfd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		die_errno("create %s/config.json", dir);
+	if (write_all(fd, w.buf, w.len) < 0)
+		die_errno("write %s/config.json", dir);
+	close(fd);
+	(void)buf;
+	free(w.buf);
+	return 0;
+}
+
+/* `features`: exactly what this build does (features.md). */
+static int cmd_features(void)
+{
+	struct jw w = { .indent = 2 };
+	jw_open(&w, NULL, '{');
+	jw_str(&w, "ociVersionMin", "1.0.0");
+	jw_str(&w, "ociVersionMax", OCI_VERSION);
+	jw_strv(&w, "hooks", (const char *[]){ "prestart", "createRuntime", "createContainer", "startContainer",
+					       "poststart", "poststop" }, 6);
+	jw_open(&w, "mountOptions", '[');
+	for (size_t i = 0; i < ARRAY_LEN(mount_opts); i++)
+		if (mount_opts[i].kind != MO_IDMAP)
+			jw_str(&w, NULL, mount_opts[i].name);
+	jw_close(&w, ']');
+	jw_open(&w, "linux", '{');
+	jw_strv(&w, "namespaces", (const char *const *)ns_names, 8);
+	jw_open(&w, "capabilities", '[');
+	for (int i = 0; cap_names[i]; i++)
+		jw_str(&w, NULL, cap_names[i]);
+	jw_close(&w, ']');
+	jw_open(&w, "cgroup", '{');
+	jw_bool(&w, "v1", false);
+	jw_bool(&w, "v2", false);
+	jw_bool(&w, "systemd", false);
+	jw_bool(&w, "systemdUser", false);
+	jw_bool(&w, "rdma", false);
+	jw_close(&w, '}');
+	jw_open(&w, "seccomp", '{');
+	jw_bool(&w, "enabled", false);
+	jw_close(&w, '}');
+	jw_open(&w, "apparmor", '{');
+	jw_bool(&w, "enabled", false);
+	jw_close(&w, '}');
+	jw_open(&w, "selinux", '{');
+	jw_bool(&w, "enabled", false);
+	jw_close(&w, '}');
+	jw_open(&w, "intelRdt", '{');
+	jw_bool(&w, "enabled", false);
+	jw_close(&w, '}');
+	jw_open(&w, "mountExtensions", '{');
+	jw_open(&w, "idmap", '{');
+	jw_bool(&w, "enabled", false);
+	jw_close(&w, '}');
+	jw_close(&w, '}');
+	jw_close(&w, '}');
+	jw_open(&w, "annotations", '{');
+	jw_str(&w, "io.github.ocirun.version", OCIRUN_VERSION);
+	jw_str(&w, "io.github.ocirun.commit", OCIRUN_COMMIT);
+	jw_close(&w, '}');
+	jw_close(&w, '}');
+	print_free(w.buf);
+	return 0;
+}
+
+/* === 13. command line =================================================== */
+
+enum { OPT_FLAG, OPT_STR, OPT_INT, OPT_ENV, OPT_CAP, OPT_IGNORE, OPT_IGNORE_ARG };
+struct optdef {
+	const char *name;  /* long name */
+	char shrt;
+	int kind;
+	size_t off;        /* in struct opts */
+};
+#define OF(n, s, k, m) { n, s, k, offsetof(struct opts, m) }
+
+static const struct optdef global_opts[] = {
+	OF("root", 0, OPT_STR, root), OF("log", 0, OPT_STR, log), OF("log-format", 0, OPT_STR, log_format),
+	OF("rootless", 0, OPT_STR, rootless), { "debug", 0, OPT_IGNORE, 0 },
+	{ "systemd-cgroup", 0, OPT_IGNORE, 0 }, { "criu", 0, OPT_IGNORE_ARG, 0 }, { NULL, 0, 0, 0 },
+};
+static const struct optdef create_opts[] = {
+	OF("bundle", 'b', OPT_STR, bundle), OF("pid-file", 0, OPT_STR, pid_file),
+	OF("console-socket", 0, OPT_STR, console_socket), OF("preserve-fds", 0, OPT_INT, preserve_fds),
+	OF("no-pivot", 0, OPT_FLAG, no_pivot), OF("no-new-keyring", 0, OPT_FLAG, no_new_keyring),
+	OF("detach", 'd', OPT_FLAG, detach), { "keep", 0, OPT_IGNORE, 0 }, { "no-subreaper", 0, OPT_IGNORE, 0 },
+	{ NULL, 0, 0, 0 },
+};
+static const struct optdef exec_opts_defs[] = {
+	OF("process", 'p', OPT_STR, exec.process_file), OF("console-socket", 0, OPT_STR, exec.console_socket),
+	OF("pid-file", 0, OPT_STR, exec.pid_file), OF("cwd", 0, OPT_STR, exec.cwd),
+	OF("user", 'u', OPT_STR, exec.user), OF("tty", 't', OPT_FLAG, exec.tty),
+	OF("detach", 'd', OPT_FLAG, exec.detach), OF("no-new-privs", 0, OPT_FLAG, exec.no_new_privs),
+	OF("env", 'e', OPT_ENV, exec), OF("cap", 'c', OPT_CAP, exec),
+	OF("preserve-fds", 0, OPT_INT, exec.preserve_fds), { "process-label", 0, OPT_IGNORE_ARG, 0 },
+	{ "apparmor", 0, OPT_IGNORE_ARG, 0 }, { "additional-gids", 'g', OPT_IGNORE_ARG, 0 },
+	{ "cgroup", 0, OPT_IGNORE_ARG, 0 }, { "ignore-paused", 0, OPT_IGNORE, 0 }, { NULL, 0, 0, 0 },
+};
+static const struct optdef kill_opts[] = { OF("all", 'a', OPT_FLAG, all), { NULL, 0, 0, 0 } };
+static const struct optdef delete_opts[] = { OF("force", 'f', OPT_FLAG, force), { NULL, 0, 0, 0 } };
+static const struct optdef list_opts[] = { OF("quiet", 'q', OPT_FLAG, quiet), OF("format", 'f', OPT_STR, format),
+					   { NULL, 0, 0, 0 } };
+static const struct optdef spec_opts[] = { OF("bundle", 'b', OPT_STR, bundle),
+					   OF("rootless", 0, OPT_FLAG, spec_rootless), { NULL, 0, 0, 0 } };
+static const struct optdef ps_opts[] = { OF("format", 'f', OPT_STR, format), { NULL, 0, 0, 0 } };
+static const struct optdef no_opts[] = { { NULL, 0, 0, 0 } };
+
+static const struct command {
+	const char *name;
+	const struct optdef *opts;
+	int nargs;         /* positional arguments required (-1: id and more) */
+	const char *usage;
+} commands[] = {
+	{ "create", create_opts, 1, "create [-b DIR] [--pid-file F] [--console-socket P] [--preserve-fds N] [--no-pivot] ID" },
+	{ "start", no_opts, 1, "start ID" },
+	{ "state", no_opts, 1, "state ID" },
+	{ "kill", kill_opts, -1, "kill [--all] ID [SIGNAL]" },
+	{ "delete", delete_opts, 1, "delete [-f|--force] ID" },
+	{ "run", create_opts, 1, "run [-b DIR] [-d] [--pid-file F] [--console-socket P] [--no-pivot] ID" },
+	{ "exec", exec_opts_defs, -1, "exec [--process F | -t -d -e K=V --cwd D -u UID[:GID] --cap C --no-new-privs] ID [ARGS...]" },
+	{ "list", list_opts, 0, "list [-q] [--format table|json]" },
+	{ "ps", ps_opts, 1, "ps [--format table|json] ID" },
+	{ "spec", spec_opts, 0, "spec [--rootless] [-b DIR]" },
+	{ "features", no_opts, 0, "features" },
+	{ "pause", no_opts, 1, "pause ID" },
+	{ "resume", no_opts, 1, "resume ID" },
+	{ "update", no_opts, -1, "update [-r FILE] ID" },
+	{ "events", no_opts, -1, "events [--stats] ID" },
+};
+
+static NORETURN void usage(int code)
+{
+	FILE *f = code ? stderr : stdout;
+	fprintf(f, "usage: ocirun [--root DIR] [--log FILE] [--log-format text|json] [--debug]\n"
+		   "              [--rootless auto|true|false] COMMAND [OPTIONS] ...\n\ncommands:\n");
+	for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+		fprintf(f, "  %s\n", commands[i].usage);
+	fprintf(f, "\n  -v, --version   print the version\n  -h, --help      this help (also COMMAND --help)\n");
+	exit(code);
+}
+
+static void version(void)
+{
+	printf("ocirun version %s\ncommit: %s\nspec: %s\nfeatures: +USERNS +PIVOT_FALLBACK -SECCOMP -CGROUP\n",
+	       OCIRUN_VERSION, OCIRUN_COMMIT, OCI_VERSION);
+	exit(0);
+}
+
+/*
+ * Options come before positional arguments, as with runc (what follows
+ * the container id of exec is the command, dashes and all).  Both
+ * "--opt value" and "--opt=value" are accepted, and "-x value" for the
+ * short forms.  Returns the index of the first positional argument.
+ */
+static int parse_opts(int argc, char **argv, int i, const struct optdef *defs, struct opts *o, const char *cmd)
+{
+	for (; i < argc; i++) {
+		char *a = argv[i], *val = NULL;
+		const struct optdef *d = NULL;
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		if (a[0] != '-' || !a[1])
+			break;
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			for (size_t k = 0; cmd && k < ARRAY_LEN(commands); k++)
+				if (!strcmp(commands[k].name, cmd)) {
+					printf("usage: ocirun %s\n", commands[k].usage);
+					exit(0);
+				}
+			usage(0);
+		}
+		if (a[1] == '-' || (strlen(a) > 2 && a[1] != '-' && !cmd)) {
+			char *name = a + (a[1] == '-' ? 2 : 1);
+			char *eq = strchr(name, '=');
+			size_t n = eq ? (size_t)(eq - name) : strlen(name);
+			for (const struct optdef *x = defs; x->name; x++)
+				if (strlen(x->name) == n && !strncmp(x->name, name, n))
+					d = x;
+			if (eq)
+				val = eq + 1;
+		} else if (!a[2]) {
+			for (const struct optdef *x = defs; x->name; x++)
+				if (x->shrt == a[1])
+					d = x;
+		}
+		if (!d) {
+			if (!cmd && !strcmp(a, "--debug")) {
+				g_err.debug = true;
+				continue;
+			}
+			die("unknown option %s%s%s (see --help)", a, cmd ? " for " : "", cmd ? cmd : "");
+		}
+		if (!strcmp(d->name, "debug")) {
+			g_err.debug = true;
+			continue;
+		}
+		void *dst = (char *)o + d->off;
+		if (d->kind == OPT_FLAG || d->kind == OPT_IGNORE) {
+			if (d->kind == OPT_FLAG)
+				*(bool *)dst = !val || strcmp(val, "false");
+			continue;
+		}
+		if (!val) {
+			if (i + 1 >= argc)
+				die("option %s needs a value", a);
+			val = argv[++i];
+		}
+		long long n;
+		switch (d->kind) {
+		case OPT_STR: *(const char **)dst = val; break;
+		case OPT_INT:
+			if (parse_llong(val, 0, 65536, &n) < 0)
+				die("option %s: %s is not a valid number", a, val);
+			*(int *)dst = (int)n;
+			break;
+		case OPT_ENV:
+			if (o->exec.nenv >= (int)ARRAY_LEN(o->exec.env) || !strchr(val, '='))
+				die("option %s: %s must be KEY=value", a, val);
+			o->exec.env[o->exec.nenv++] = val;
+			break;
+		case OPT_CAP:
+			if (o->exec.ncaps >= (int)ARRAY_LEN(o->exec.caps))
+				die("too many --cap options");
+			o->exec.caps[o->exec.ncaps++] = val;
+			break;
+		}
+	}
+	return i;
+}
+
+static int open_log(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		die_errno("open log file %s", path);
+	return fd;
+}
+
+#ifndef OCIRUN_NO_MAIN
+int main(int argc, char **argv)
+{
+	struct opts o = { .rootless = "auto" };
+	const struct command *cmd = NULL;
+
+	if (argc > 1 && (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--version")))
+		version();
+	int i = parse_opts(argc, argv, 1, global_opts, &o, NULL);
+	if (i < argc && (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--version")))
+		version();
+	if (i >= argc)
+		usage(1);
+	if (o.log)
+		g_err.log_fd = open_log(o.log);
+	if (o.log_format) {
+		if (strcmp(o.log_format, "json") && strcmp(o.log_format, "text"))
+			die("--log-format must be text or json");
+		g_err.log_json = !strcmp(o.log_format, "json");
+	}
+	if (strcmp(o.rootless, "auto") && strcmp(o.rootless, "true") && strcmp(o.rootless, "false"))
+		die("--rootless must be auto, true or false");
+	for (size_t k = 0; k < ARRAY_LEN(commands); k++)
+		if (!strcmp(commands[k].name, argv[i]))
+			cmd = &commands[k];
+	if (!cmd)
+		die("unknown command %s (see --help)", argv[i]);
+	i = parse_opts(argc, argv, i + 1, cmd->opts, &o, cmd->name);
+	int npos = argc - i;
+	const char *id = npos > 0 ? argv[i] : NULL;
+	set_err_context(cmd->name, id);
+	if ((cmd->nargs >= 0 && npos != cmd->nargs) || (cmd->nargs < 0 && npos < 1))
+		die("usage: ocirun %s", cmd->usage);
+	if (!strcmp(cmd->name, "spec"))
+		return cmd_spec(&o);
+	if (!strcmp(cmd->name, "features"))
+		return cmd_features();
+	if (id && !valid_id(id))
+		die("invalid container id: use letters, digits and _ + - . only");
+	bool creates = !strcmp(cmd->name, "create") || !strcmp(cmd->name, "run");
+	int rootfd = state_open_root(o.root, creates);
+	if (rootfd < 0) {
+		if (!strcmp(cmd->name, "list"))
+			return 0; /* no state directory yet: no containers */
+		if (!strcmp(cmd->name, "delete") && o.force)
+			return 0;
+		die("container %s does not exist", id ? id : "");
+	}
+	if (!strcmp(cmd->name, "create"))
+		return cmd_create(rootfd, id, &o);
+	if (!strcmp(cmd->name, "run"))
+		return cmd_run(rootfd, id, &o);
+	if (!strcmp(cmd->name, "start"))
+		return cmd_start(rootfd, id);
+	if (!strcmp(cmd->name, "state"))
+		return cmd_state(rootfd, id);
+	if (!strcmp(cmd->name, "kill"))
+		return cmd_kill(rootfd, id, npos > 1 ? argv[i + 1] : NULL, o.all);
+	if (!strcmp(cmd->name, "delete"))
+		return cmd_delete(rootfd, id, o.force);
+	if (!strcmp(cmd->name, "exec")) {
+		o.exec.args = argv + i + 1;
+		o.exec.nargs = npos - 1;
+		return cmd_exec_run(rootfd, id, &o.exec);
+	}
+	if (!strcmp(cmd->name, "list"))
+		return cmd_list(rootfd, &o);
+	if (!strcmp(cmd->name, "ps"))
+		return cmd_ps(rootfd, id, &o);
+	die("%s needs cgroup support, which this build does not have yet", cmd->name);
+}
+#endif

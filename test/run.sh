@@ -1,0 +1,102 @@
+#!/bin/bash
+# test/run.sh - run the unit tests ($UNIT) and every test/integration/*.sh.
+#
+#   OCIRUN=./ocirun [UNIT=build/unit] [HELPERS=build/helpers] bash test/run.sh [FILE_PATTERN...]
+#
+# With patterns, only integration files whose name contains one of them run
+# (e.g. `bash test/run.sh lifecycle hooks`).  Prints a last line
+# "N passed, N failed, N skipped" and exits non-zero if anything failed.
+set -u
+TEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(dirname "$TEST_DIR")
+
+: "${OCIRUN:=$REPO_DIR/ocirun}"
+export OCIRUN
+export OCIRUN_DEV=${OCIRUN_DEV:-}
+export HELPERS=${HELPERS:-$REPO_DIR/build/helpers}
+SUITE_TIMEOUT=${SUITE_TIMEOUT:-540} # whole integration suite, seconds
+FILE_TIMEOUT=${FILE_TIMEOUT:-300}   # one integration file, seconds
+
+OCIRUN_TEST_TMP=$(mktemp -d /tmp/ocirun-test.XXXXXX)
+chmod 755 "$OCIRUN_TEST_TMP"
+OCIRUN_TEST_RESULTS=$OCIRUN_TEST_TMP/results
+: >"$OCIRUN_TEST_RESULTS"
+export OCIRUN_TEST_TMP OCIRUN_TEST_RESULTS
+
+cleanup() {
+	# remove the test user if one of the files created it
+	if [ -f "$OCIRUN_TEST_TMP/created-user" ]; then
+		userdel "$(cat "$OCIRUN_TEST_TMP/created-user")" >/dev/null 2>&1 || true
+	fi
+	# never rm -rf through a leaked mount
+	local m
+	for m in $(awk -v d="$OCIRUN_TEST_TMP" 'index($5, d "/") == 1 {print $5}' /proc/self/mountinfo | sort -r); do
+		umount -l "$m" 2>/dev/null || true
+	done
+	[ "${OCIRUN_TEST_KEEP:-0}" = 1 ] || rm -rf --one-file-system "$OCIRUN_TEST_TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+UP=0 UF=0 US=0
+# ---- unit tests
+if [ -n "${UNIT:-}" ] && [ -x "$UNIT" ] && [ $# = 0 ]; then
+	echo "== unit: $UNIT"
+	urc=0
+	timeout -k 5 120 "$UNIT" </dev/null >"$OCIRUN_TEST_TMP/unit.out" 2>&1 || urc=$?
+	cat "$OCIRUN_TEST_TMP/unit.out"
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' "$OCIRUN_TEST_TMP/unit.out" | tail -n 1)
+	if [ -n "$line" ]; then
+		UP=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
+		UF=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+		US=$(echo "$line" | sed -nE 's/.* ([0-9]+) skipped.*/\1/p')
+		US=${US:-0}
+		if [ "$urc" != 0 ] && [ "$UF" = 0 ]; then
+			echo "FAIL unit: exited with status $urc"
+			UF=1
+		fi
+	else
+		echo "FAIL unit: no summary line (exit status $urc)"
+		UF=1
+	fi
+elif [ -n "${UNIT:-}" ] && [ $# = 0 ]; then
+	echo "== unit: $UNIT not found, skipped"
+fi
+
+# ---- integration tests
+echo "== integration: OCIRUN=$OCIRUN"
+start=$(date +%s)
+for f in "$TEST_DIR"/integration/*.sh; do
+	[ -e "$f" ] || continue
+	if [ $# -gt 0 ]; then
+		sel=0
+		for p in "$@"; do [[ $(basename "$f") == *"$p"* ]] && sel=1; done
+		[ $sel = 1 ] || continue
+	fi
+	now=$(date +%s)
+	left=$((SUITE_TIMEOUT - (now - start)))
+	if [ $left -le 0 ]; then
+		echo "FAIL $(basename "$f" .sh): not run, suite time limit (${SUITE_TIMEOUT}s) reached"
+		echo fail >>"$OCIRUN_TEST_RESULTS"
+		continue
+	fi
+	[ $left -gt "$FILE_TIMEOUT" ] && left=$FILE_TIMEOUT
+	echo "-- $(basename "$f")"
+	fails_before=$(grep -c '^fail' "$OCIRUN_TEST_RESULTS")
+	frc=0
+	timeout -k 10 "$left" bash "$f" </dev/null || frc=$?
+	if [ $frc = 124 ] || [ $frc = 137 ]; then
+		echo "FAIL $(basename "$f" .sh): timed out after ${left}s"
+		echo fail >>"$OCIRUN_TEST_RESULTS"
+	elif [ $frc != 0 ] && [ "$(grep -c '^fail' "$OCIRUN_TEST_RESULTS")" = "$fails_before" ]; then
+		echo "FAIL $(basename "$f" .sh): exited with status $frc"
+		echo fail >>"$OCIRUN_TEST_RESULTS"
+	fi
+done
+
+P=$(grep -c '^pass' "$OCIRUN_TEST_RESULTS")
+F=$(grep -c '^fail' "$OCIRUN_TEST_RESULTS")
+S=$(grep -c '^skip' "$OCIRUN_TEST_RESULTS")
+P=$((P + UP)) F=$((F + UF)) S=$((S + US))
+echo "$P passed, $F failed, $S skipped"
+[ "$F" = 0 ]
