@@ -3405,6 +3405,7 @@ static NORETURN void container_init(struct container *c, int listen_fd)
 	/* until create returns, the init must not outlive the runtime */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	init_recv(c, 'G', &go);
+	prctl(PR_SET_DUMPABLE, 0);
 	c->pid = go.pid;
 	umask(0);
 	prepare_rootfs(c);
@@ -3457,13 +3458,20 @@ static NORETURN void container_init(struct container *c, int listen_fd)
 	if (cfg->linux.has_personality &&
 	    personality(cfg->linux.personality.domain == 2 ? PER_LINUX32 : PER_LINUX) < 0)
 		die_errno("personality");
-	finish_process(p, c->rootless, exe, sizeof exe);
+	if (!c->no_new_keyring && syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, NULL) < 0 &&
+	    errno != ENOSYS)
+		debug("new session keyring: %s", strerror(errno));
+	/* without a process the container can be created, never started */
+	if (cfg->has_process)
+		finish_process(p, c->rootless, exe, sizeof exe);
 	int keep[] = { c->sync_fd, listen_fd };
 	close_inherited_fds(3 + c->preserve_fds, keep, 2);
 	prctl(PR_SET_PDEATHSIG, 0);
 	init_send(c, 'R');
 	int result = init_wait_start(c, listen_fd);
 	g_err.report_fd = result;
+	if (!cfg->has_process)
+		die("the container has no process to start");
 	if (cfg->hooks.start_container.n &&
 	    run_hooks(&cfg->hooks.start_container, "startContainer", init_state_json(c, ST_CREATED)) < 0)
 		die("startContainer hook failed");
@@ -3614,25 +3622,35 @@ static NORETURN void init_via_join(struct container *c, int listen_fd)
 	container_init(c, listen_fd);
 }
 
-/* The runtime's side of create: it owns the cleanup if create fails. */
+/*
+ * The runtime's side of create owns the cleanup if create (or run's start)
+ * fails: the init is killed, the poststop hooks run once it had existed
+ * (the lifecycle goes on at its delete step), and the state is removed.
+ */
 static struct {
-	pid_t pid, helper;
-	int rootfd, statefd;
-	const char *id;
+	struct container *c;
+	int rootfd;
+	pid_t pid;
 	bool armed;
 } g_create;
 
 static void create_cleanup(void)
 {
+	struct container *c = g_create.c;
 	if (!g_create.armed)
 		return;
 	g_create.armed = false;
 	if (g_create.pid > 0) {
 		kill(g_create.pid, SIGKILL);
 		waitpid(g_create.pid, NULL, 0);
+		if (c->cfg->hooks.poststop.n) {
+			char *st = init_state_json(c, ST_STOPPED);
+			run_hooks(&c->cfg->hooks.poststop, "poststop", st);
+			free(st);
+		}
 	}
-	if (g_create.statefd >= 0)
-		state_remove(g_create.rootfd, g_create.id, g_create.statefd);
+	if (c->statefd >= 0)
+		state_remove(g_create.rootfd, c->id, c->statefd);
 }
 
 static void parent_recv(int fd, struct sync_msg *m, int *passed_fd)
@@ -3735,7 +3753,7 @@ static pid_t create_container(struct container *c, int rootfd)
 		die_errno("create state for %s", c->id);
 	}
 	c->statefd = openat(rootfd, c->id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	g_create = (typeof(g_create)){ .rootfd = rootfd, .statefd = c->statefd, .id = c->id, .armed = true };
+	g_create = (typeof(g_create)){ .c = c, .rootfd = rootfd, .armed = true };
 	atexit(create_cleanup);
 	if (c->statefd < 0)
 		die_errno("open state of %s", c->id);
@@ -3744,8 +3762,6 @@ static pid_t create_container(struct container *c, int rootfd)
 	if (!c->foreground)
 		listen_fd = listen_start_sock(c->statefd);
 	c->console_fd = c->console_socket ? connect_console(c->console_socket) : -1;
-	/* nothing of the runtime may be read or ptraced from the container */
-	prctl(PR_SET_DUMPABLE, 0);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		die_errno("socketpair");
 	bool slow = cfg->ns_join != 0;
@@ -3755,7 +3771,11 @@ static pid_t create_container(struct container *c, int rootfd)
 	if (pid < 0)
 		die_errno("clone the container init");
 	if (pid == 0) {
+		/* the init needs neither the state root nor our state dir */
 		close(sv[0]);
+		close(rootfd);
+		close(c->statefd);
+		c->statefd = -1;
 		c->sync_fd = sv[1];
 		g_create.armed = false;
 		if (slow)
@@ -3786,6 +3806,10 @@ static pid_t create_container(struct container *c, int rootfd)
 		write_id_maps(c, pid);
 	}
 	c->pid = pid;
+	/* Nothing of the runtime may be read or ptraced from the container.
+	 * Only now: a non-dumpable child's /proc files belong to root, and an
+	 * unprivileged runtime could not have written its id maps. */
+	prctl(PR_SET_DUMPABLE, 0);
 	m = (struct sync_msg){ .type = 'G', .pid = pid };
 	if (sync_send(c->sync_fd, &m, sizeof m) < 0)
 		die_errno("start the container init");
@@ -3823,7 +3847,7 @@ static pid_t create_container(struct container *c, int rootfd)
 	state_save(&s);
 	if (c->pid_file)
 		write_pid_file(c->pid_file, pid);
-	g_create.armed = false;
+	g_create.armed = c->foreground; /* run: until the process started */
 	flock(c->statefd, LOCK_UN);
 	return pid;
 }
@@ -3908,7 +3932,8 @@ static int exit_code(int status)
 static void copy_winsize(int from, int to)
 {
 	struct winsize ws;
-	if (ioctl(from, TIOCGWINSZ, &ws) == 0)
+	/* a caller without a real window (0x0) keeps consoleSize */
+	if (ioctl(from, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
 		ioctl(to, TIOCSWINSZ, &ws);
 }
 
@@ -4461,8 +4486,8 @@ static int cmd_run(int rootfd, const char *id, const struct opts *o)
 		start_created(&s);
 	} else {
 		g_fwd.pid = pid;
-		unlinkat(c.statefd, "start.sock", 0);
 		release_init(c.sync_fd);
+		g_create.armed = false;
 		close(c.sync_fd);
 	}
 	char *text = state_json(&s, ST_RUNNING, -1);
