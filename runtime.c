@@ -360,8 +360,9 @@ static ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size)
 
 /*
  * The one atomic-write helper: state files and pid files are written to a
- * temporary name in the same directory, fsync'd, and renamed into place, so
- * a reader sees either the old or the new content, never a torn file.
+ * temporary name in the same directory and renamed into place, so a reader
+ * sees either the old or the new content, never a torn file.  No fsync:
+ * runtime state describes live processes and does not outlive a reboot.
  */
 static int atomic_write_at(int dirfd, const char *name, const char *data, size_t len, mode_t mode)
 {
@@ -374,7 +375,7 @@ static int atomic_write_at(int dirfd, const char *name, const char *data, size_t
 	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
 		return -1;
-	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	if (write_all(fd, data, len) < 0) {
 		int e = errno;
 		close(fd);
 		unlinkat(dirfd, tmp, 0);
@@ -1250,6 +1251,8 @@ struct config {
 	unsigned long ns_new; /* CLONE_NEW* flags of namespaces to create */
 	unsigned long ns_join;/* CLONE_NEW* flags of namespaces joined by path */
 	struct json json;     /* the document the strings point into */
+	char *raw;            /* config.json as read, before decoding */
+	size_t raw_len;
 };
 
 enum ftype {
@@ -2148,6 +2151,10 @@ static void cfg_load(struct config *c, const char *bundle)
 	char *buf = read_config_file(dfd, "config.json", &len, err, sizeof err);
 	if (!buf)
 		die("%s", err);
+	/* the document as read, saved with the state: parsing decodes buf */
+	c->raw = xmalloc(len + 1);
+	memcpy(c->raw, buf, len);
+	c->raw_len = len;
 	if (cfg_parse(c, buf, len) < 0)
 		die("config.json: %s", c->json.err);
 	if (cfg_check_version(c->oci_version) < 0)
@@ -3142,8 +3149,8 @@ static void set_user_and_caps(const struct process_cfg *p, bool rootless)
 				die_errno("drop %s from the bounding set", k < 41 ? cap_names[k] : "capability");
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		die_errno("keep capabilities");
-	gid_t gids[65536];
 	int ng = u->additional_gids.n;
+	gid_t *gids = xmalloc(sizeof(gid_t) * (size_t)(ng + 1));
 	for (int i = 0; i < ng; i++)
 		gids[i] = (gid_t)ARR_AT(u->additional_gids, struct num, i)->v;
 	if (setgroups((size_t)ng, gids) < 0) {
@@ -3152,6 +3159,7 @@ static void set_user_and_caps(const struct process_cfg *p, bool rootless)
 		if (ng || !rootless)
 			die_errno("setgroups");
 	}
+	free(gids);
 	if (setresgid((gid_t)u->gid.v, (gid_t)u->gid.v, (gid_t)u->gid.v) < 0)
 		die_errno("setgid %lld", (long long)u->gid.v);
 	if (setresuid((uid_t)u->uid.v, (uid_t)u->uid.v, (uid_t)u->uid.v) < 0)
@@ -3401,9 +3409,10 @@ static NORETURN void container_init(struct container *c, int listen_fd)
 	int slave = -1;
 	char exe[PATH_MAX];
 
+	/* no PR_SET_PDEATHSIG: if the runtime dies, the init's next message
+	 * on the sync socket fails and it exits (pdeathsig would also fire
+	 * when the slow path's intermediate child exits on purpose) */
 	g_err.report_fd = c->sync_fd;
-	/* until create returns, the init must not outlive the runtime */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	init_recv(c, 'G', &go);
 	prctl(PR_SET_DUMPABLE, 0);
 	c->pid = go.pid;
@@ -3466,7 +3475,6 @@ static NORETURN void container_init(struct container *c, int listen_fd)
 		finish_process(p, c->rootless, exe, sizeof exe);
 	int keep[] = { c->sync_fd, listen_fd };
 	close_inherited_fds(3 + c->preserve_fds, keep, 2);
-	prctl(PR_SET_PDEATHSIG, 0);
 	init_send(c, 'R');
 	int result = init_wait_start(c, listen_fd);
 	g_err.report_fd = result;
@@ -3500,7 +3508,8 @@ static void format_id_map(const struct arr *m, char *buf, size_t size)
 
 static void run_id_helper(const char *helper, pid_t pid, const struct arr *m)
 {
-	char *argv[2 + 340 * 3 + 1], nums[340 * 3 + 1][24];
+	char **argv = xmalloc(sizeof(char *) * (size_t)(3 + m->n * 3));
+	char (*nums)[24] = xmalloc(24 * (size_t)(1 + m->n * 3));
 	int a = 0;
 	argv[a++] = (char *)helper;
 	snprintf(nums[0], sizeof nums[0], "%d", (int)pid);
@@ -3529,6 +3538,8 @@ static void run_id_helper(const char *helper, pid_t pid, const struct arr *m)
 	if (!WIFEXITED(st) || WEXITSTATUS(st))
 		die("%s failed: cannot map these ids (check /etc/sub%cid)", helper,
 		    strstr(helper, "uid") ? 'u' : 'g');
+	free(argv);
+	free(nums);
 }
 
 static void write_id_maps(struct container *c, pid_t pid)
@@ -3588,6 +3599,22 @@ static pid_t clone_fork(unsigned long flags)
 	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
 }
 
+/* timeOffsets: written before the first process enters the time ns. */
+static void set_time_offsets(const struct linux_cfg *l)
+{
+	const struct timeoff_cfg *t[2] = { &l->time_offsets.monotonic, &l->time_offsets.boottime };
+	const char *names[2] = { "monotonic", "boottime" };
+	for (int i = 0; i < 2; i++) {
+		char line[80];
+		if (!t[i]->secs.set && !t[i]->nanosecs.set)
+			continue;
+		snprintf(line, sizeof line, "%s %lld %lld\n", names[i], (long long)t[i]->secs.v,
+			 (long long)t[i]->nanosecs.v);
+		if (write_file_at(AT_FDCWD, "/proc/self/timens_offsets", line) < 0)
+			die_errno("set time offset %s", names[i]);
+	}
+}
+
 /*
  * The slow path, for configs that join namespaces by path: join them,
  * then unshare the new ones, then fork the init if a pid namespace
@@ -3597,7 +3624,6 @@ static NORETURN void init_via_join(struct container *c, int listen_fd)
 {
 	struct config *cfg = c->cfg;
 	g_err.report_fd = c->sync_fd;
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	join_namespaces(cfg);
 	if (unshare((int)(cfg->ns_new & ~(unsigned long)(CLONE_NEWPID | CLONE_NEWTIME))) < 0)
 		die_errno("unshare namespaces");
@@ -3609,6 +3635,8 @@ static NORETURN void init_via_join(struct container *c, int listen_fd)
 		if ((cfg->ns_new & (CLONE_NEWPID | CLONE_NEWTIME)) &&
 		    unshare((int)(cfg->ns_new & (CLONE_NEWPID | CLONE_NEWTIME))) < 0)
 			die_errno("unshare pid namespace");
+		if (cfg->ns_new & CLONE_NEWTIME)
+			set_time_offsets(&cfg->linux);
 		pid_t pid = fork();
 		if (pid < 0)
 			die_errno("fork the container init");
@@ -3720,19 +3748,6 @@ static char *iso_time_now(char *buf, size_t size)
 	return buf;
 }
 
-static void save_raw_config(int statefd, const char *bundle)
-{
-	char err[300];
-	size_t len;
-	int AUTOCLOSE dfd = open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	char *raw = dfd < 0 ? NULL : read_config_file(dfd, "config.json", &len, err, sizeof err);
-	if (!raw)
-		die("copy config.json: %s", dfd < 0 ? strerror(errno) : err);
-	if (atomic_write_at(statefd, "config.json", raw, len, 0600) < 0)
-		die_errno("save config.json");
-	free(raw);
-}
-
 /*
  * create: make the state directory, start the init in its namespaces,
  * write its id maps, run the runtime-side hooks, and record the state.
@@ -3758,13 +3773,16 @@ static pid_t create_container(struct container *c, int rootfd)
 	if (c->statefd < 0)
 		die_errno("open state of %s", c->id);
 	lock_dir(c->statefd);
-	save_raw_config(c->statefd, cfg->bundle);
+	if (atomic_write_at(c->statefd, "config.json", cfg->raw, cfg->raw_len, 0600) < 0)
+		die_errno("save config.json");
 	if (!c->foreground)
 		listen_fd = listen_start_sock(c->statefd);
 	c->console_fd = c->console_socket ? connect_console(c->console_socket) : -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		die_errno("socketpair");
-	bool slow = cfg->ns_join != 0;
+	/* CLONE_NEWTIME shares its bit with clone()'s exit signal: it can
+	 * only be unshared, like the namespaces joined by path */
+	bool slow = cfg->ns_join != 0 || (cfg->ns_new & CLONE_NEWTIME);
 	if (slow)
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
 	pid_t pid = clone_fork(slow ? 0 : cfg->ns_new);

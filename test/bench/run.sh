@@ -1,0 +1,91 @@
+#!/bin/bash
+# Benchmarks of ocirun beside crun and runc, in the same run, printed as
+# ratios.  Nothing here asserts a time: the figures are for people.
+#   test/bench/run.sh        (as root; rootless figures use a test user)
+# The container process is build/helpers/nop, a static no-op, so the times
+# and memory are the runtimes' own.  crun refuses hybrid cgroup hosts, so
+# the root runs happen in a private mount namespace whose /sys/fs/cgroup is
+# a pure cgroup2 mount.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+top=$PWD
+[ "$(id -u)" = 0 ] || { echo "bench: run as root (rootless figures use a test user)"; exit 1; }
+scripts/deps.sh bench >/dev/null
+make -s all test-helpers >/dev/null
+runs=${RUNS:-100}
+work=$(mktemp -d /tmp/ocirun-bench.XXXXXX)
+chmod 755 "$work"
+user=ocirun-bench
+id -u $user >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin $user
+uid=$(id -u $user) gid=$(id -g $user)
+cleanup() {
+	for rt in ocirun crun runc; do
+		for d in "$work"/state-*; do [ -d "$d" ] && $rt --root "$d" delete -f s1 >/dev/null 2>&1 || true; done
+	done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+cp ocirun build/helpers/nop build/helpers/bare "$work/"
+mkbundle() { # DIR [--rootless]
+	mkdir -p "$1/rootfs"/{proc,dev,sys,tmp}
+	cp "$work/nop" "$1/rootfs/nop"
+	"$work/ocirun" spec -b "$1" ${2:-}
+	# crun 1.8 and runc 1.1 know ociVersion 1.0.x only
+	jq '.ociVersion="1.0.2" | .process.terminal=false | .process.args=["/nop"]' "$1/config.json" >"$1/c.json"
+	mv "$1/c.json" "$1/config.json"
+}
+mkbundle "$work/root"
+mkbundle "$work/rl" --rootless
+jq --argjson u "$uid" --argjson g "$gid" \
+	'.linux.uidMappings=[{containerID:0,hostID:$u,size:1}] | .linux.gidMappings=[{containerID:0,hostID:$g,size:1}]' \
+	"$work/rl/config.json" >"$work/rl/c.json"
+mv "$work/rl/c.json" "$work/rl/config.json"
+chown -R $uid:$gid "$work/rl"
+
+mean() { jq -r ".results[$1].mean * 1000" "$2"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+echo "== run of a no-op container, as root ($runs runs each)"
+unshare -m bash -c "
+	mount -t cgroup2 none /sys/fs/cgroup
+	cd '$work/root'
+	hyperfine -N -w 5 -r $runs --export-json '$work/root.json' \
+		'$work/ocirun --root $work/state-o run s1' \
+		'crun --root $work/state-c run s1' \
+		'runc --root $work/state-r run s1' \
+		'$work/bare $work/root/rootfs /nop' >/dev/null"
+o=$(mean 0 "$work/root.json") c=$(mean 1 "$work/root.json") r=$(mean 2 "$work/root.json") b=$(mean 3 "$work/root.json")
+printf '%-28s %8.2f ms\n' ocirun "$o" crun "$c" runc "$r" "bare syscalls" "$b"
+echo "ocirun/crun $(ratio "$o" "$c")  (target <= 0.50)   ocirun/runc $(ratio "$o" "$r")   ocirun/bare $(ratio "$o" "$b")  (target <= 1.5)"
+
+echo "== run of a no-op container, rootless as $user"
+as_user() { setpriv --reuid=$uid --regid=$gid --clear-groups env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=$work "$@"; }
+cd "$work/rl"
+mkdir -p "$work/rl-state" && chown $uid:$gid "$work/rl-state"
+cmds=("$work/ocirun --root $work/rl-state/o run s1" "crun --root $work/rl-state/c run s1"
+	"$work/bare -u $work/rl/rootfs /nop")
+as_user hyperfine -N -w 5 -r "$runs" --export-json "$work/rl-state/rl.json" "${cmds[@]}" >/dev/null
+o=$(mean 0 "$work/rl-state/rl.json") c=$(mean 1 "$work/rl-state/rl.json") b=$(mean 2 "$work/rl-state/rl.json")
+printf '%-28s %8.2f ms\n' ocirun "$o" crun "$c" "bare syscalls" "$b"
+echo "ocirun/crun $(ratio "$o" "$c")  (target <= 0.33)   ocirun/bare $(ratio "$o" "$b")  (target <= 1.5)"
+
+echo "== peak memory (max RSS of the runtime process tree, KiB)"
+cd "$work/root"
+mo=$( { /usr/bin/time -f %M "$work/ocirun" --root "$work/state-o" run s1; } 2>&1 | tail -1)
+mc=$(unshare -m bash -c "mount -t cgroup2 none /sys/fs/cgroup; { /usr/bin/time -f %M crun --root $work/state-c run s1; } 2>&1 | tail -1")
+echo "ocirun $mo KiB (target < 1024)   crun $mc KiB   ratio $(ratio "$mo" "$mc")"
+
+echo "== state: instructions (callgrind)"
+"$work/ocirun" --root "$work/state-o" create s1 >/dev/null
+ins=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$work/ocirun" --root "$work/state-o" state s1 2>&1 >/dev/null |
+	sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
+"$work/ocirun" --root "$work/state-o" delete -f s1
+unshare -m bash -c "mount -t cgroup2 none /sys/fs/cgroup; crun --root $work/state-c create s1" >/dev/null
+insc=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null crun --root "$work/state-c" state s1 2>&1 >/dev/null |
+	sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
+crun --root "$work/state-c" delete -f s1
+echo "ocirun state: $ins instructions (target < 200000)   crun state: $insc   ratio $(ratio "$ins" "$insc")"
+
+echo "== binary"
+echo "ocirun $(stat -c %s "$top/ocirun") bytes (static: $(file -b "$top/ocirun" | grep -o 'statically linked' || echo no))"
