@@ -67,12 +67,22 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
+#include <linux/filter.h>
 #include <linux/sched.h>
 
 #include "jsmn.h"
 
 /* GNU C predefines "linux" as 1; we use it as a name, like the spec. */
 #undef linux
+
+/* OCIRUN_SECCOMP=1: compile linux.seccomp with libseccomp; 0: load only
+ * filters precompiled by seccomp_gen (no LGPL code in the binary). */
+#ifndef OCIRUN_SECCOMP
+#define OCIRUN_SECCOMP 0
+#endif
+#if OCIRUN_SECCOMP
+#include <seccomp.h>
+#endif
 
 #ifndef OCIRUN_VERSION
 #define OCIRUN_VERSION "0.1.0"
@@ -442,6 +452,12 @@ static int parse_llong(const char *s, long long min, long long max, long long *o
 	return 0;
 }
 
+/* One message on a sync socket (the protocol is described in "init"). */
+struct sync_msg {
+	char type;
+	int32_t pid;
+};
+
 static int sync_send(int fd, const void *msg, size_t len)
 {
 	ssize_t n;
@@ -478,6 +494,20 @@ static int send_fd(int sock, int fd, const void *data, size_t len)
 		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	return n < 0 ? -1 : 0;
+}
+
+/* A connected SOCK_STREAM unix socket to path (the caller's, so not ours
+ * to resolve any other way). */
+static int connect_unix(const char *path, const char *what)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof sa.sun_path)
+		die("%s %s: path too long", what, path);
+	strcpy(sa.sun_path, path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
+		die_errno("connect to %s %s", what, path);
+	return fd;
 }
 
 static int64_t now_ms(void)
@@ -1941,6 +1971,8 @@ static bool path_has_dotdot(const char *p)
 	return false;
 }
 
+static int seccomp_validate(const struct seccomp_cfg *sc, char *err, size_t n);
+
 /*
  * Semantic checks that the field tables cannot express.  Like parsing,
  * this looks at nothing on the host: the same config is judged the same
@@ -2050,6 +2082,8 @@ static int cfg_validate(struct config *c, char *err, size_t n)
 		if (d->access && strspn(d->access, "rwm") != strlen(d->access))
 			FAIL("linux.resources.devices[%d].access: only r, w and m are allowed", i);
 	}
+	if (l->has_seccomp && seccomp_validate(&l->seccomp, err, n) < 0)
+		return -1;
 	struct arr *hooks[] = { &c->hooks.prestart, &c->hooks.create_runtime, &c->hooks.create_container,
 				&c->hooks.start_container, &c->hooks.poststart, &c->hooks.poststop };
 	for (size_t h = 0; h < ARRAY_LEN(hooks); h++)
@@ -2663,6 +2697,13 @@ static unsigned long locked_flags(const char *path)
 	return f;
 }
 
+/* A filter ready to load: BPF instructions and seccomp(2) flags. */
+struct bpf_prog {
+	struct sock_filter *insns;
+	unsigned short len;
+	unsigned flags;
+};
+
 /* What create/run/exec hand to the container's init: the plan and the
  * runtime's own parameters. */
 struct container {
@@ -2679,6 +2720,8 @@ struct container {
 	char rootfs[PATH_MAX];
 	pid_t pid;            /* the init's pid, as the runtime sees it */
 	int tty_master;       /* foreground run with a terminal: our end */
+	bool has_seccomp;
+	struct bpf_prog seccomp;
 };
 
 static bool path_is_under(const char *path, const char *dir)
@@ -3294,32 +3337,388 @@ static void send_console(int sock, int master)
 		die_errno("send the terminal over the console socket");
 }
 
+/* === 9. seccomp ========================================================= */
+
 /*
- * The last steps of every container process, init and exec alike:
- * rlimits while we may still raise hard limits, then user and
- * capabilities, no_new_privs, cwd, umask, and finally the binary.
+ * linux.seccomp is validated always; it is compiled to BPF with libseccomp
+ * in the runtime (before the container exists, so errors come early), or
+ * read precompiled from the file named by SECCOMP_BPF_ANNOTATION (made by
+ * seccomp_gen on a build host: a device then needs no libseccomp).  Either
+ * way the init loads the same bytes itself with seccomp(2), as late as
+ * possible before execve.
  */
-static void finish_process(const struct process_cfg *p, bool rootless, char *exe, size_t exesize)
+#define SECCOMP_BPF_ANNOTATION "io.github.ocirun.seccomp-bpf"
+#define BPF_MAX_INSNS 4096
+
+static const char *const scmp_actions[] = { "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
+					    "SCMP_ACT_TRAP", "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE",
+					    "SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", NULL };
+/* the kernel's SECCOMP_RET_* values, which libseccomp's SCMP_ACT_* equal */
+static const uint32_t scmp_action_values[] UNUSED = { 0x00000000, 0x80000000, 0x00000000, 0x00030000, 0x00050000,
+					       0x7ff00000, 0x7fff0000, 0x7ffc0000, 0x7fc00000 };
+enum { ACT_ERRNO = 4, ACT_TRACE = 5, ACT_NOTIFY = 8 };
+static const char *const scmp_ops[] = { "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ",
+					"SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ", NULL };
+static const char *const scmp_archs[] = {
+	"SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_ARM", "SCMP_ARCH_AARCH64",
+	"SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL",
+	"SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64",
+	"SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_PARISC",
+	"SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64", "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",
+	"SCMP_ARCH_SH", "SCMP_ARCH_SHEB", NULL
+};
+static const char *const scmp_flags[] = { "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
+					  "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+					  "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL };
+static const unsigned scmp_flag_values[] = { 1, 2, 4, 32 };
+#define SECCOMP_FLAG_NEW_LISTENER 8u
+
+static int name_index(const char *const *names, const char *s)
 {
+	for (int i = 0; names[i]; i++)
+		if (!strcmp(names[i], s))
+			return i;
+	return -1;
+}
+
+/* The JSON-level rules of config-linux.md, with or without libseccomp. */
+static int seccomp_validate(const struct seccomp_cfg *sc, char *err, size_t n)
+{
+#define FAIL(...) do { snprintf(err, n, __VA_ARGS__); return -1; } while (0)
+	int def = name_index(scmp_actions, sc->default_action);
+	bool notify = false;
+	if (def < 0)
+		FAIL("linux.seccomp.defaultAction: unknown action \"%s\"", sc->default_action);
+	if (def == ACT_NOTIFY)
+		FAIL("linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
+	if (sc->default_errno_ret.set && def != ACT_ERRNO && def != ACT_TRACE)
+		FAIL("linux.seccomp.defaultErrnoRet: %s takes no errno", sc->default_action);
+	for (int i = 0; i < sc->architectures.n; i++)
+		if (name_index(scmp_archs, sc->architectures.v[i]) < 0)
+			FAIL("linux.seccomp.architectures[%d]: unknown architecture \"%s\"", i,
+			     sc->architectures.v[i]);
+	for (int i = 0; i < sc->flags.n; i++)
+		if (name_index(scmp_flags, sc->flags.v[i]) < 0)
+			FAIL("linux.seccomp.flags[%d]: unknown flag \"%s\"", i, sc->flags.v[i]);
+	for (int i = 0; i < sc->syscalls.n; i++) {
+		const struct seccomp_rule_cfg *r = ARR_AT(sc->syscalls, struct seccomp_rule_cfg, i);
+		int act = name_index(scmp_actions, r->action);
+		if (act < 0)
+			FAIL("linux.seccomp.syscalls[%d].action: unknown action \"%s\"", i, r->action);
+		if (r->errno_ret.set && act != ACT_ERRNO && act != ACT_TRACE)
+			FAIL("linux.seccomp.syscalls[%d].errnoRet: %s takes no errno", i, r->action);
+		if (r->names.n < 1)
+			FAIL("linux.seccomp.syscalls[%d].names: at least one name is required", i);
+		notify |= act == ACT_NOTIFY;
+		for (int k = 0; k < r->args.n; k++)
+			if (name_index(scmp_ops, ARR_AT(r->args, struct seccomp_arg_cfg, k)->op) < 0)
+				FAIL("linux.seccomp.syscalls[%d].args[%d].op: unknown operator \"%s\"", i, k,
+				     ARR_AT(r->args, struct seccomp_arg_cfg, k)->op);
+	}
+	if (sc->listener_metadata && !sc->listener_path)
+		FAIL("linux.seccomp.listenerMetadata: needs listenerPath");
+	if (notify && (!sc->listener_path || !sc->listener_path[0]))
+		FAIL("linux.seccomp.listenerPath: SCMP_ACT_NOTIFY needs a listener");
+	return 0;
+#undef FAIL
+}
+
+static unsigned seccomp_load_flags(const struct seccomp_cfg *sc)
+{
+	unsigned f = 0;
+	for (int i = 0; i < sc->flags.n; i++)
+		f |= scmp_flag_values[name_index(scmp_flags, sc->flags.v[i])];
+	return f;
+}
+
+/*
+ * A BPF program must be whole before we trust it to the kernel's verdict:
+ * instructions only, every jump inside the program, ending with a return.
+ */
+static int bpf_check(const struct sock_filter *f, size_t n, char *err, size_t errsize)
+{
+	if (n < 1 || n > BPF_MAX_INSNS) {
+		snprintf(err, errsize, "%zu instructions (1 to %d allowed)", n, BPF_MAX_INSNS);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (BPF_CLASS(f[i].code) != BPF_JMP)
+			continue;
+		size_t far = BPF_OP(f[i].code) == BPF_JA ? f[i].k : (f[i].jt > f[i].jf ? f[i].jt : f[i].jf);
+		if (far >= n - i - 1) {
+			snprintf(err, errsize, "instruction %zu jumps outside the program", i);
+			return -1;
+		}
+	}
+	if (BPF_CLASS(f[n - 1].code) != BPF_RET) {
+		snprintf(err, errsize, "the program does not end with a return");
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether a program can return SECCOMP_RET_USER_NOTIF (needs a listener). */
+static bool bpf_notifies(const struct bpf_prog *p)
+{
+	for (unsigned i = 0; i < p->len; i++)
+		if (BPF_CLASS(p->insns[i].code) == BPF_RET && BPF_RVAL(p->insns[i].code) == BPF_K &&
+		    (p->insns[i].k & 0xffff0000u) == 0x7fc00000u)
+			return true;
+	return false;
+}
+
+static int bpf_from_bytes(struct bpf_prog *p, void *data, size_t len, char *err, size_t errsize)
+{
+	if (len % sizeof(struct sock_filter)) {
+		snprintf(err, errsize, "%zu bytes is not a whole number of BPF instructions", len);
+		return -1;
+	}
+	if (bpf_check(data, len / sizeof(struct sock_filter), err, errsize) < 0)
+		return -1;
+	p->insns = data;
+	p->len = (unsigned short)(len / sizeof(struct sock_filter));
+	return 0;
+}
+
+#if OCIRUN_SECCOMP
+static uint32_t scmp_arch_token(const char *oci_name)
+{
+	char lower[32];
+	size_t k = 0;
+	for (const char *s = oci_name + strlen("SCMP_ARCH_"); *s && k + 1 < sizeof lower; s++)
+		lower[k++] = (char)tolower((unsigned char)*s);
+	lower[k] = 0;
+	return seccomp_arch_resolve_name(lower);
+}
+
+static uint32_t scmp_action(const char *name, const struct num *errno_ret)
+{
+	int a = name_index(scmp_actions, name);
+	uint32_t v = scmp_action_values[a];
+	if (a == ACT_ERRNO || a == ACT_TRACE)
+		v |= (uint32_t)(errno_ret->set ? errno_ret->v : EPERM) & 0xffff;
+	return v;
+}
+
+/*
+ * Compile linux.seccomp to BPF for arch (0: this machine's), the way runc
+ * does: names this libseccomp does not know for the arch are skipped,
+ * args on one index are separate rules (OR), on different ones one rule
+ * (AND).  seccomp_gen calls this same function for other arches.
+ */
+static int seccomp_compile(const struct seccomp_cfg *sc, uint32_t arch, struct bpf_prog *out, char *err,
+			   size_t errsize)
+{
+	int rc = -1, mfd = -1;
+	uint32_t def = scmp_action(sc->default_action, &sc->default_errno_ret);
+	scmp_filter_ctx ctx = seccomp_init(def);
+#define FAIL(...) do { snprintf(err, errsize, __VA_ARGS__); goto out; } while (0)
+	if (!ctx)
+		FAIL("linux.seccomp: cannot create a filter");
+	/* we set no_new_privs ourselves when the config asks for it */
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0) < 0)
+		FAIL("linux.seccomp: cannot clear the no_new_privs attribute");
+	if (arch && arch != seccomp_arch_native()) {
+		if (seccomp_arch_add(ctx, arch) < 0 || seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE) < 0)
+			FAIL("linux.seccomp: cannot target architecture %#x", arch);
+	}
+	for (int i = 0; i < sc->architectures.n; i++) {
+		uint32_t t = scmp_arch_token(sc->architectures.v[i]);
+		if (!t) {
+			debug("linux.seccomp.architectures[%d]: %s unknown to this libseccomp, skipped", i,
+			      sc->architectures.v[i]);
+			continue;
+		}
+		int r = seccomp_arch_add(ctx, t);
+		if (r < 0 && r != -EEXIST)
+			FAIL("linux.seccomp.architectures[%d]: %s: %s", i, sc->architectures.v[i], strerror(-r));
+	}
+	for (int i = 0; i < sc->syscalls.n; i++) {
+		const struct seccomp_rule_cfg *rule = ARR_AT(sc->syscalls, struct seccomp_rule_cfg, i);
+		uint32_t act = scmp_action(rule->action, &rule->errno_ret);
+		struct scmp_arg_cmp cmp[6];
+		int n = rule->args.n;
+		bool same_index = false;
+		for (int k = 0; k < n; k++) {
+			const struct seccomp_arg_cfg *a = ARR_AT(rule->args, struct seccomp_arg_cfg, k);
+			cmp[k] = (struct scmp_arg_cmp){ .arg = (unsigned)a->index.v,
+							.op = (enum scmp_compare)(name_index(scmp_ops, a->op) + 1),
+							.datum_a = a->value.v, .datum_b = a->value_two.v };
+			for (int m = 0; m < k; m++)
+				same_index |= cmp[m].arg == cmp[k].arg;
+		}
+		if (act == def) /* libseccomp refuses rules that change nothing */
+			continue;
+		for (int k = 0; k < rule->names.n; k++) {
+			const char *name = rule->names.v[k];
+			int nr = seccomp_syscall_resolve_name(name);
+			if (nr == __NR_SCMP_ERROR) {
+				debug("seccomp: syscall %s unknown to this libseccomp, skipped", name);
+				continue;
+			}
+			int r = 0;
+			if (same_index)
+				for (int a = 0; a < n && r >= 0; a++)
+					r = seccomp_rule_add_array(ctx, act, nr, 1, &cmp[a]);
+			else
+				r = seccomp_rule_add_array(ctx, act, nr, (unsigned)n, cmp);
+			if (r < 0)
+				FAIL("linux.seccomp.syscalls[%d]: rule for %s: %s", i, name, strerror(-r));
+		}
+	}
+	/* libseccomp 2.5 exports to a descriptor only */
+	mfd = (int)syscall(SYS_memfd_create, "ocirun-bpf", 1u /* MFD_CLOEXEC */);
+	if (mfd < 0 || seccomp_export_bpf(ctx, mfd) < 0)
+		FAIL("linux.seccomp: cannot export the filter");
+	off_t len = lseek(mfd, 0, SEEK_END);
+	void *buf = len > 0 ? xmalloc((size_t)len) : NULL;
+	if (!buf || pread(mfd, buf, (size_t)len, 0) != len)
+		FAIL("linux.seccomp: cannot read the filter back");
+	if (bpf_from_bytes(out, buf, (size_t)len, err, errsize) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (mfd >= 0)
+		close(mfd);
+	if (ctx)
+		seccomp_release(ctx);
+	return rc;
+#undef FAIL
+}
+#endif
+
+/* The filter of a config, compiled or precompiled; false if it has none. */
+static bool seccomp_prepare(const struct config *cfg, struct bpf_prog *p)
+{
+	const struct seccomp_cfg *sc = &cfg->linux.seccomp;
+	const char *pre = NULL;
+	char err[300];
+
+	memset(p, 0, sizeof *p);
+	for (int i = 0; i < cfg->annotations.n; i++)
+		if (!strcmp(cfg->annotations.v[i].k, SECCOMP_BPF_ANNOTATION))
+			pre = cfg->annotations.v[i].v;
+	if (pre) {
+		char path[PATH_MAX];
+		size_t len;
+		const char *base;
+		if (pre[0] == '/')
+			snprintf(path, sizeof path, "%s", pre);
+		else
+			snprintf(path, sizeof path, "%s/%s", cfg->bundle, pre);
+		int AUTOCLOSE dfd = open_parent_dir(path, &base);
+		void *data = dfd < 0 ? NULL : read_config_file(dfd, base, &len, err, sizeof err);
+		if (!data)
+			die("annotation %s: %s", SECCOMP_BPF_ANNOTATION, dfd < 0 ? strerror(errno) : err);
+		if (bpf_from_bytes(p, data, len, err, sizeof err) < 0)
+			die("annotation %s: %s: %s", SECCOMP_BPF_ANNOTATION, path, err);
+	} else if (cfg->linux.has_seccomp) {
+#if OCIRUN_SECCOMP
+		if (seccomp_compile(sc, 0, p, err, sizeof err) < 0)
+			die("config.json: %s", err);
+#else
+		die("config.json: linux.seccomp: this build has no libseccomp; compile the profile with "
+		    "seccomp_gen and name the file in the %s annotation", SECCOMP_BPF_ANNOTATION);
+#endif
+	} else {
+		return false;
+	}
+	p->flags = cfg->linux.has_seccomp ? seccomp_load_flags(sc) : 0;
+	if (bpf_notifies(p))
+		p->flags |= SECCOMP_FLAG_NEW_LISTENER;
+	return true;
+}
+
+/* Load the filter; returns the notify descriptor, or -1 if none. */
+static int seccomp_load_prog(const struct bpf_prog *p)
+{
+	struct sock_fprog prog = { .len = p->len, .filter = p->insns };
+	long r = syscall(SYS_seccomp, 1 /* SECCOMP_SET_MODE_FILTER */, p->flags, &prog);
+	if (r < 0)
+		die_errno("load the seccomp filter");
+	return p->flags & SECCOMP_FLAG_NEW_LISTENER ? (int)r : -1;
+}
+
+/*
+ * SCMP_ACT_NOTIFY: the listener at listenerPath gets the container process
+ * state and the notify descriptor, once, on a new connection.
+ */
+static void seccomp_send_listener(const struct config *cfg, const struct state *s, enum status st, pid_t pid,
+				  int notify_fd)
+{
+	const struct seccomp_cfg *sc = &cfg->linux.seccomp;
+	struct jw w = { .indent = -1 };
+
+	jw_open(&w, NULL, '{');
+	jw_str(&w, "ociVersion", OCI_VERSION);
+	jw_strv(&w, "fds", (const char *[]){ "seccompFd" }, 1);
+	jw_int(&w, "pid", pid);
+	if (sc->listener_metadata)
+		jw_str(&w, "metadata", sc->listener_metadata);
+	jw_key(&w, "state");
+	char *state = state_json(s, st, -1);
+	jw_s(&w, state);
+	free(state);
+	jw_close(&w, '}');
+	int AUTOCLOSE fd = connect_unix(sc->listener_path, "seccomp listener");
+	if (send_fd(fd, notify_fd, w.buf, w.len) < 0)
+		die_errno("send the seccomp notify descriptor to %s", sc->listener_path);
+	free(w.buf);
+}
+
+/*
+ * Before start, what can fail is checked while errors still reach create:
+ * rlimits (while we may still raise hard limits), cwd and the executable.
+ */
+static void prepare_process(const struct process_cfg *p, char *exe, size_t exesize)
+{
+	struct stat st;
+
 	set_rlimits(&p->rlimits);
-	set_user_and_caps(p, rootless);
-	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		die_errno("set no_new_privs");
-	if (chdir(p->cwd) < 0)
-		die_errno("chdir to cwd %s", p->cwd);
-	umask(p->user.umask.set ? (mode_t)p->user.umask.v : 022);
+	if (stat(p->cwd, &st) < 0 || !S_ISDIR(st.st_mode))
+		die("cwd %s: %s", p->cwd, errno && !S_ISDIR(st.st_mode) ? strerror(errno) : "not a directory");
 	if (!find_executable(p->args.v[0], p->env.v, exe, exesize))
 		die("executable file `%s` not found in $PATH", p->args.v[0]);
 	if (strchr(p->args.v[0], '/'))
 		snprintf(exe, exesize, "%s", p->args.v[0]);
-	struct stat st;
 	if (stat(exe, &st) < 0)
 		die_errno("exec %s", exe);
 	if (S_ISDIR(st.st_mode))
 		die("exec %s: is a directory", exe);
 }
 
-/* === 9. init ============================================================ */
+/*
+ * The last steps of every container process, init and exec alike: the
+ * user and capabilities, no_new_privs, cwd, umask, the seccomp filter as
+ * late as it can be (before the user switch only when no_new_privs is
+ * off, because loading it then needs CAP_SYS_ADMIN), and execve.  A
+ * notify descriptor goes to whoever waits for the outcome (result_fd).
+ */
+static NORETURN void exec_process(const struct process_cfg *p, bool rootless, const struct bpf_prog *sc,
+				  int result_fd, const char *exe)
+{
+	int notify = -1;
+	if (sc && !p->no_new_privileges)
+		notify = seccomp_load_prog(sc);
+	set_user_and_caps(p, rootless);
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die_errno("set no_new_privs");
+	if (chdir(p->cwd) < 0)
+		die_errno("chdir to cwd %s", p->cwd);
+	umask(p->user.umask.set ? (mode_t)p->user.umask.v : 022);
+	if (sc && p->no_new_privileges)
+		notify = seccomp_load_prog(sc);
+	if (notify >= 0) {
+		struct sync_msg m = { .type = 'N' };
+		if (send_fd(result_fd, notify, &m, sizeof m) < 0)
+			die_errno("pass the seccomp notify descriptor on");
+		close(notify);
+	}
+	execve(exe, p->args.v, p->env.v);
+	die_errno("exec %s", exe);
+}
+
+/* === 10. init =========================================================== */
 
 /*
  * The runtime and the container's init talk over a SOCK_SEQPACKET pair,
@@ -3337,11 +3736,6 @@ static void finish_process(const struct process_cfg *p, bool rootless, char *exe
  * through start.sock, or run through the sync socket) gets EOF once execve
  * succeeded, or an 'E' message explaining why it did not.
  */
-struct sync_msg {
-	char type;
-	int32_t pid;
-};
-
 static void init_send(struct container *c, char type)
 {
 	struct sync_msg m = { .type = type };
@@ -3472,7 +3866,7 @@ static NORETURN void container_init(struct container *c, int listen_fd)
 		debug("new session keyring: %s", strerror(errno));
 	/* without a process the container can be created, never started */
 	if (cfg->has_process)
-		finish_process(p, c->rootless, exe, sizeof exe);
+		prepare_process(p, exe, sizeof exe);
 	int keep[] = { c->sync_fd, listen_fd };
 	close_inherited_fds(3 + c->preserve_fds, keep, 2);
 	init_send(c, 'R');
@@ -3483,11 +3877,10 @@ static NORETURN void container_init(struct container *c, int listen_fd)
 	if (cfg->hooks.start_container.n &&
 	    run_hooks(&cfg->hooks.start_container, "startContainer", init_state_json(c, ST_CREATED)) < 0)
 		die("startContainer hook failed");
-	execve(exe, p->args.v, p->env.v);
-	die_errno("exec %s", exe);
+	exec_process(p, c->rootless, c->has_seccomp ? &c->seccomp : NULL, result, exe);
 }
 
-/* === 10. create/start =================================================== */
+/* === 11. create/start ================================================== */
 
 /*
  * uid_map and gid_map of the child's new user namespace.  An unprivileged
@@ -3706,19 +4099,6 @@ static void parent_recv(int fd, struct sync_msg *m, int *passed_fd)
 		memcpy(passed_fd, CMSG_DATA(cm), sizeof(int));
 }
 
-/* Connect to --console-socket now: the path is the caller's. */
-static int connect_console(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	if (strlen(path) >= sizeof sa.sun_path)
-		die("console socket path %s is too long", path);
-	strcpy(sa.sun_path, path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
-		die_errno("connect to console socket %s", path);
-	return fd;
-}
-
 /* A unix socket path short enough for sun_path: through /proc/self/fd. */
 static void start_sock_addr(int statefd, struct sockaddr_un *sa)
 {
@@ -3777,7 +4157,8 @@ static pid_t create_container(struct container *c, int rootfd)
 		die_errno("save config.json");
 	if (!c->foreground)
 		listen_fd = listen_start_sock(c->statefd);
-	c->console_fd = c->console_socket ? connect_console(c->console_socket) : -1;
+	c->console_fd = c->console_socket ? connect_unix(c->console_socket, "console socket") : -1;
+	c->has_seccomp = cfg->has_process && seccomp_prepare(cfg, &c->seccomp);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		die_errno("socketpair");
 	/* CLONE_NEWTIME shares its bit with clone()'s exit signal: it can
@@ -3871,31 +4252,52 @@ static pid_t create_container(struct container *c, int rootfd)
 }
 
 /*
- * Release a created init: connect to its start socket, send 'S', and wait
- * for EOF (execve succeeded and closed the socket) or its error message.
+ * Wait for the outcome of a container process's execve on fd: EOF when it
+ * succeeded (the descriptor was close-on-exec), an 'E' message with the
+ * reason when not.  On the way, a pty master ('T') is kept in *master and
+ * a seccomp notify descriptor ('N') goes to the config's listener.
  */
-static void release_init(int fd)
+static void await_exec(int fd, const struct config *cfg, const struct state *s, pid_t pid, int *master)
 {
-	struct sync_msg m = { .type = 'S' };
-	char buf[1100];
-	if (sync_send(fd, &m, sizeof m) < 0)
-		die_errno("start the container");
-	ssize_t n;
 	for (;;) {
-		do
-			n = recv(fd, buf, sizeof buf - 1, 0);
-		while (n < 0 && errno == EINTR);
+		char buf[1100], cbuf[CMSG_SPACE(sizeof(int))];
+		struct iovec iov = { .iov_base = buf, .iov_len = sizeof buf - 1 };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+				     .msg_controllen = sizeof cbuf };
+		int passed = -1;
+		ssize_t n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0)
 			return;
 		buf[n] = 0;
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+		if (cm && cm->cmsg_type == SCM_RIGHTS)
+			memcpy(&passed, CMSG_DATA(cm), sizeof passed);
 		if (buf[0] == 'E') {
-			g_err.ctx[0] = 0;
+			g_err.ctx[0] = 0; /* the message carries its own context */
 			die("%s", buf + 1);
+		} else if (buf[0] == 'T' && master) {
+			*master = passed;
+		} else if (buf[0] == 'N' && passed >= 0) {
+			seccomp_send_listener(cfg, s, ST_RUNNING, pid, passed);
+			close(passed);
+		} else if (passed >= 0) {
+			close(passed);
 		}
 	}
 }
 
-static void start_created(struct state *s)
+/* Release a created init: 'S' on its start (or sync) socket. */
+static void release_init(int fd, const struct config *cfg, const struct state *s)
+{
+	struct sync_msg m = { .type = 'S' };
+	if (sync_send(fd, &m, sizeof m) < 0)
+		die_errno("start the container");
+	await_exec(fd, cfg, s, (pid_t)s->pid.v, NULL);
+}
+
+static void start_created(struct state *s, const struct config *cfg)
 {
 	struct sockaddr_un sa;
 	start_sock_addr(s->dirfd, &sa);
@@ -3905,7 +4307,7 @@ static void start_created(struct state *s)
 	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
 		die_errno("connect to the container's start socket");
 	unlinkat(s->dirfd, "start.sock", 0);
-	release_init(fd);
+	release_init(fd, cfg, s);
 }
 
 /*
@@ -4013,7 +4415,7 @@ static int wait_foreground(pid_t pid, int master, int wakefd)
 	return exit_code(status);
 }
 
-/* === 11. exec =========================================================== */
+/* === 12. exec ========================================================== */
 
 struct exec_opts {
 	const char *process_file, *console_socket, *pid_file, *cwd, *user;
@@ -4025,7 +4427,7 @@ struct exec_opts {
 };
 
 /* The process to exec: --process FILE, or the container's with overrides. */
-static void exec_process(struct exec_opts *o, struct config *cfg, struct process_cfg *p, struct json *pj)
+static void exec_opts_process(struct exec_opts *o, struct config *cfg, struct process_cfg *p, struct json *pj)
 {
 	if (o->process_file) {
 		char err[300];
@@ -4142,11 +4544,10 @@ static NORETURN void exec_child(struct container *c, const struct process_cfg *p
 	} else if (setsid() < 0) {
 		die_errno("setsid");
 	}
-	finish_process(p, c->rootless, exe, sizeof exe);
+	prepare_process(p, exe, sizeof exe);
 	int keep[] = { c->sync_fd };
 	close_inherited_fds(3 + c->preserve_fds, keep, 1);
-	execve(exe, p->args.v, p->env.v);
-	die_errno("exec %s", exe);
+	exec_process(p, c->rootless, c->has_seccomp ? &c->seccomp : NULL, c->sync_fd, exe);
 }
 
 static int cmd_exec_run(int rootfd, const char *id, struct exec_opts *o)
@@ -4165,7 +4566,7 @@ static int cmd_exec_run(int rootfd, const char *id, struct exec_opts *o)
 	if (s.status != ST_RUNNING && s.status != ST_CREATED)
 		die("cannot exec in a %s container", status_names[s.status]);
 	state_load_config(&s, &cfg);
-	exec_process(o, &cfg, &p, &pj);
+	exec_opts_process(o, &cfg, &p, &pj);
 	c.cfg = &cfg;
 	c.rootless = s.rootless;
 	for (int k = 0; k < 8; k++) {
@@ -4184,7 +4585,8 @@ static int cmd_exec_run(int rootfd, const char *id, struct exec_opts *o)
 	/* the pid may have been reused between state_load() and the opens */
 	if (!state_pid_alive(&s))
 		die("container %s stopped", id);
-	c.console_fd = o->console_socket ? connect_console(o->console_socket) : -1;
+	c.console_fd = o->console_socket ? connect_unix(o->console_socket, "console socket") : -1;
+	c.has_seccomp = seccomp_prepare(&cfg, &c.seccomp);
 	prctl(PR_SET_DUMPABLE, 0);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -4209,27 +4611,7 @@ static int cmd_exec_run(int rootfd, const char *id, struct exec_opts *o)
 			die_errno("pipe");
 		forward_signals(pid, wake[1]);
 	}
-	/* EOF: execve succeeded; 'T': the pty; 'E': why it failed */
-	for (;;) {
-		char buf[1100], cbuf[CMSG_SPACE(sizeof(int))];
-		struct iovec iov = { .iov_base = buf, .iov_len = sizeof buf - 1 };
-		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-				     .msg_controllen = sizeof cbuf };
-		ssize_t n = recvmsg(sv[0], &mh, MSG_CMSG_CLOEXEC);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		buf[n] = 0;
-		if (buf[0] == 'E') {
-			waitpid(pid, NULL, 0);
-			g_err.ctx[0] = 0;
-			die("%s", buf + 1);
-		}
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-		if (buf[0] == 'T' && cm && cm->cmsg_type == SCM_RIGHTS)
-			memcpy(&master, CMSG_DATA(cm), sizeof master);
-	}
+	await_exec(sv[0], &cfg, &s, pid, &master);
 	close(sv[0]);
 	if (o->pid_file)
 		write_pid_file(o->pid_file, pid);
@@ -4238,7 +4620,7 @@ static int cmd_exec_run(int rootfd, const char *id, struct exec_opts *o)
 	return wait_foreground(pid, master, wake[0]);
 }
 
-/* === 12. commands ======================================================= */
+/* === 13. commands ====================================================== */
 
 /* Options of every command, as the command line leaves them. */
 struct opts {
@@ -4441,7 +4823,7 @@ static int cmd_start(int rootfd, const char *id)
 	state_load_config(&s, &cfg);
 	if (!cfg.has_process)
 		die("cannot start a container that has no process");
-	start_created(&s);
+	start_created(&s, &cfg);
 	char *text = state_json(&s, ST_RUNNING, -1);
 	if (run_hooks(&cfg.hooks.poststart, "poststart", text) < 0)
 		warn("poststart hook failed"); /* the spec: log a warning, go on */
@@ -4500,11 +4882,10 @@ static int cmd_run(int rootfd, const char *id, const struct opts *o)
 	if (state_load(rootfd, id, &s) < 0)
 		die_errno("container %s", id);
 	if (o->detach) {
-		state_load_config(&s, &cfg);
-		start_created(&s);
+		start_created(&s, &cfg);
 	} else {
 		g_fwd.pid = pid;
-		release_init(c.sync_fd);
+		release_init(c.sync_fd, &cfg, &s);
 		g_create.armed = false;
 		close(c.sync_fd);
 	}
@@ -4766,7 +5147,7 @@ static int cmd_features(void)
 	return 0;
 }
 
-/* === 13. command line =================================================== */
+/* === 14. command line ================================================== */
 
 enum { OPT_FLAG, OPT_STR, OPT_INT, OPT_ENV, OPT_CAP, OPT_IGNORE, OPT_IGNORE_ARG };
 struct optdef {
