@@ -5121,7 +5121,12 @@ static int cmd_features(void)
 	jw_bool(&w, "rdma", false);
 	jw_close(&w, '}');
 	jw_open(&w, "seccomp", '{');
-	jw_bool(&w, "enabled", false);
+	jw_bool(&w, "enabled", OCIRUN_SECCOMP); /* JSON rules; precompiled always */
+	jw_strv(&w, "actions", (const char *const *)scmp_actions, ARRAY_LEN(scmp_actions) - 1);
+	jw_strv(&w, "operators", (const char *const *)scmp_ops, ARRAY_LEN(scmp_ops) - 1);
+	jw_strv(&w, "archs", (const char *const *)scmp_archs, ARRAY_LEN(scmp_archs) - 1);
+	jw_strv(&w, "knownFlags", (const char *const *)scmp_flags, ARRAY_LEN(scmp_flags) - 1);
+	jw_strv(&w, "supportedFlags", (const char *const *)scmp_flags, ARRAY_LEN(scmp_flags) - 1);
 	jw_close(&w, '}');
 	jw_open(&w, "apparmor", '{');
 	jw_bool(&w, "enabled", false);
@@ -5225,8 +5230,9 @@ static NORETURN void usage(int code)
 
 static void version(void)
 {
-	printf("ocirun version %s\ncommit: %s\nspec: %s\nfeatures: +USERNS +PIVOT_FALLBACK -SECCOMP -CGROUP\n",
-	       OCIRUN_VERSION, OCIRUN_COMMIT, OCI_VERSION);
+	printf("ocirun version %s\ncommit: %s\nspec: %s\nfeatures: +USERNS +PIVOT_FALLBACK %cSECCOMP "
+	       "+SECCOMP_PRECOMPILED -CGROUP\n",
+	       OCIRUN_VERSION, OCIRUN_COMMIT, OCI_VERSION, OCIRUN_SECCOMP ? '+' : '-');
 	exit(0);
 }
 
@@ -5321,6 +5327,16 @@ static int open_log(const char *path)
 		die_errno("open log file %s", path);
 	return fd;
 }
+
+#if defined(__SANITIZE_ADDRESS__)
+/* The runtime lives for one command and leaves its memory to exit(): a
+ * leak report at exit would only be noise in the sanitizer builds. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "detect_leaks=0";
+}
+#endif
 
 #ifndef OCIRUN_NO_MAIN
 int main(int argc, char **argv)
