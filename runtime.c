@@ -813,7 +813,57 @@ static int json_next(const struct json *j, int i)
 	return k;
 }
 
-/* Decode every string in place, then refuse duplicate keys. */
+struct json_key {
+	const char *s;  /* decoded, in scratch space */
+	int tok;
+};
+
+static int json_key_cmp(const void *a, const void *b)
+{
+	const struct json_key *x = a, *y = b;
+	int c = strcmp(x->s, y->s);
+	return c ? c : x->tok - y->tok;
+}
+
+/*
+ * Refuse duplicate keys, compared decoded ("uid" and "u\u0069d" are the
+ * same key), in O(n log n) per object: a document with 100000 keys must
+ * not take minutes.  Runs before the in-place decoding, so an error
+ * position is one in the file as written.
+ */
+static int json_check_duplicates(struct json *j)
+{
+	int rc = 0;
+	for (int i = 0; i < j->ntok && !rc; i++) {
+		const jsmntok_t *o = &j->tok[i];
+		if (o->type != JSMN_OBJECT || o->size < 2)
+			continue;
+		struct json_key *keys = xmalloc(sizeof *keys * (size_t)o->size);
+		char *scratch = xmalloc((size_t)(o->end - o->start) + 1), *sp = scratch;
+		int n = 0;
+		for (int k = i + 1; n < o->size; k = json_next(j, k + 1)) {
+			size_t len;
+			if (json_string_decode(j, (size_t)j->tok[k].start, (size_t)j->tok[k].end, sp, &len) < 0) {
+				rc = -1;
+				break;
+			}
+			sp[len] = 0;
+			keys[n++] = (struct json_key){ sp, k };
+			sp += len + 1;
+		}
+		if (!rc)
+			qsort(keys, (size_t)n, sizeof *keys, json_key_cmp);
+		for (int k = 1; k < n && !rc; k++)
+			if (!strcmp(keys[k - 1].s, keys[k].s))
+				rc = json_fail(j, (size_t)j->tok[keys[k].tok].start, "duplicate key \"%s\"",
+					       keys[k].s);
+		free(keys);
+		free(scratch);
+	}
+	return rc;
+}
+
+/* Decode every string in place (NUL-terminated where its quote was). */
 static int json_decode_strings(struct json *j)
 {
 	for (int i = 0; i < j->ntok; i++) {
@@ -825,19 +875,31 @@ static int json_decode_strings(struct json *j)
 			return -1;
 		j->buf[t->start + (int)len] = 0;
 	}
-	for (int i = 0; i < j->ntok; i++) {
-		if (j->tok[i].type != JSMN_OBJECT)
-			continue;
-		int k = i + 1;
-		for (int n = 0; n < j->tok[i].size; n++) {
-			for (int m = json_next(j, k + 1); m < j->tok[i].end && m < j->ntok &&
-							  j->tok[m].start < j->tok[i].end;
-			     m = json_next(j, json_next(j, m))) {
-				if (json_keyeq(j, m, j->buf + j->tok[k].start))
-					return json_fail(j, (size_t)j->tok[m].start,
-							 "duplicate key \"%s\"", j->buf + j->tok[m].start);
-			}
-			k = json_next(j, k + 1);
+	return 0;
+}
+
+/*
+ * jsmn's closing-bracket search walks the parent chain: deep nesting costs
+ * it quadratic time.  Refuse it first, in one pass over the bytes.
+ */
+static int json_check_depth(struct json *j)
+{
+	int depth = 0;
+	bool str = false;
+	for (size_t i = 0; i < j->len; i++) {
+		char c = j->buf[i];
+		if (str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				str = false;
+		} else if (c == '"') {
+			str = true;
+		} else if (c == '{' || c == '[') {
+			if (++depth > JSON_MAX_DEPTH + 1) /* the top-level value is depth 0 */
+				return json_fail(j, i, "nesting deeper than %d", JSON_MAX_DEPTH);
+		} else if (c == '}' || c == ']') {
+			depth--;
 		}
 	}
 	return 0;
@@ -856,6 +918,8 @@ static int json_parse(struct json *j, char *buf, size_t len)
 	j->len = len;
 	if (memchr(buf, 0, len))
 		return json_fail(j, (size_t)((char *)memchr(buf, 0, len) - buf), "NUL byte");
+	if (json_check_depth(j) < 0)
+		return -1;
 	jsmn_init(&p);
 	int n = jsmn_parse(&p, buf, len, NULL, 0);
 	if (n <= 0)
@@ -874,6 +938,8 @@ static int json_parse(struct json *j, char *buf, size_t len)
 	json_skip_ws(j, &pos);
 	if (pos != len || i != j->ntok)
 		return json_fail(j, pos, "trailing data after the top-level value");
+	if (json_check_duplicates(j) < 0)
+		return -1;
 	return json_decode_strings(j);
 }
 
@@ -1996,13 +2062,18 @@ static int cfg_validate(struct config *c, char *err, size_t n)
 			c->ns_new |= f;
 	}
 	bool userns = (c->ns_new | c->ns_join) & CLONE_NEWUSER;
-	if (!userns && (l->uid_mappings.n || l->gid_mappings.n))
+	if (!userns && l->uid_mappings.n)
 		FAIL("linux.uidMappings: id mappings need a user namespace");
+	if (!userns && l->gid_mappings.n)
+		FAIL("linux.gidMappings: id mappings need a user namespace");
 	if ((c->ns_new & CLONE_NEWUSER) && (!l->uid_mappings.n || !l->gid_mappings.n))
 		FAIL("linux.uidMappings: a new user namespace needs uidMappings and gidMappings");
-	if (c->hostname && c->hostname[0] && !((c->ns_new | c->ns_join) & CLONE_NEWUTS))
+	/* (a config without a linux section is refused at create, for its
+	 * missing mount namespace; other platforms' examples still parse) */
+	bool uts = !c->has_linux || ((c->ns_new | c->ns_join) & CLONE_NEWUTS);
+	if (c->hostname && c->hostname[0] && !uts)
 		FAIL("hostname: setting a hostname needs a uts namespace");
-	if (c->domainname && c->domainname[0] && !((c->ns_new | c->ns_join) & CLONE_NEWUTS))
+	if (c->domainname && c->domainname[0] && !uts)
 		FAIL("domainname: setting a domainname needs a uts namespace");
 	if (c->has_process) {
 		struct process_cfg *pr = &c->process;
@@ -2084,13 +2155,13 @@ static int cfg_validate(struct config *c, char *err, size_t n)
 	}
 	if (l->has_seccomp && seccomp_validate(&l->seccomp, err, n) < 0)
 		return -1;
-	struct arr *hooks[] = { &c->hooks.prestart, &c->hooks.create_runtime, &c->hooks.create_container,
-				&c->hooks.start_container, &c->hooks.poststart, &c->hooks.poststop };
-	for (size_t h = 0; h < ARRAY_LEN(hooks); h++)
-		for (int i = 0; i < hooks[h]->n; i++)
-			if (ARR_AT(*hooks[h], struct hook_cfg, i)->path[0] != '/')
-				FAIL("hooks: hook path \"%s\" must be absolute",
-				     ARR_AT(*hooks[h], struct hook_cfg, i)->path);
+	for (size_t h = 0; h < ARRAY_LEN(hooks_s_f); h++) {
+		const struct arr *hooks = (const struct arr *)((const char *)&c->hooks + hooks_s_f[h].off);
+		for (int i = 0; i < hooks->n; i++)
+			if (ARR_AT(*hooks, struct hook_cfg, i)->path[0] != '/')
+				FAIL("hooks.%s[%d].path: \"%s\" must be absolute", hooks_s_f[h].name, i,
+				     ARR_AT(*hooks, struct hook_cfg, i)->path);
+	}
 #undef FAIL
 	return 0;
 }
@@ -2162,12 +2233,26 @@ static char *read_config_file(int dirfd, const char *name, size_t *len, char *er
 	return buf;
 }
 
-/* ociVersion: 1.0.0 up to 1.3.x (with an optional -suffix) are accepted. */
+/* One SemVer number: digits, no sign, no leading zero, no overflow. */
+static const char *semver_num(const char *s, unsigned *out)
+{
+	unsigned long v = 0;
+	const char *p = s;
+	while (isdigit((unsigned char)*p) && v < 100000)
+		v = v * 10 + (unsigned)(*p++ - '0');
+	if (p == s || (s[0] == '0' && p - s > 1) || isdigit((unsigned char)*p))
+		return NULL;
+	*out = (unsigned)v;
+	return p;
+}
+
+/* ociVersion: 1.0.0 up to 1.3.x (with an optional -pre or +build) */
 static int cfg_check_version(const char *v)
 {
 	unsigned maj, min, pat;
-	int n = 0;
-	if (sscanf(v, "%u.%u.%u%n", &maj, &min, &pat, &n) != 3 || (v[n] && v[n] != '-' && v[n] != '+'))
+	const char *p = semver_num(v, &maj);
+	if (!p || *p++ != '.' || !(p = semver_num(p, &min)) || *p++ != '.' || !(p = semver_num(p, &pat)) ||
+	    (*p && *p != '-' && *p != '+'))
 		return -1;
 	return maj == 1 && min <= 3 ? 0 : -1;
 }
@@ -4677,7 +4762,8 @@ static int parse_signal(const char *s)
 			return signals[i].sig;
 	if (!strncasecmp(s, "RTMIN", 5) || !strncasecmp(s, "RTMAX", 5)) {
 		long long off = 0;
-		if (s[5] && parse_llong(s + 5 + (s[5] == '+'), -32, 32, &off) < 0)
+		if (s[5] && ((s[5] != '+' && s[5] != '-') || !isdigit((unsigned char)s[6]) ||
+			     parse_llong(s + 5, -32, 32, &off) < 0))
 			return -1;
 		int sig = (int)(toupper((unsigned char)s[2]) == 'M' && toupper((unsigned char)s[3]) == 'A'
 				? SIGRTMAX + off : SIGRTMIN + off);
