@@ -10,13 +10,19 @@ set -eu
 usage() { echo "usage: $0 [bench]" >&2; exit 2; }
 
 # build: compiler + make, musl for the static binary, jsmn (JSON tokenizer,
-#        copied into the tree by make), kernel UAPI headers for musl-gcc
+#        copied into the tree by make), kernel UAPI headers for musl-gcc,
+#        libseccomp-dev (ocirun-dev, unit tests, seccomp_gen link the
+#        system's libseccomp); for the static musl libseccomp built from
+#        Debian's source package (scripts/libseccomp.sh): dpkg-dev
+#        (dpkg-source), debian-keyring (verifies the .dsc's signature) and
+#        gperf (regenerates libseccomp's syscall table)
 # tests/demo: busybox-static (container rootfs), uidmap (newuidmap for
 #        multi-id mappings), jq, util-linux (setpriv, unshare), passwd
 #        (useradd), libseccomp-dev + pkg-config (reference filters in tests),
 #        file (make size)
 PKGS="build-essential musl-tools musl-dev libjsmn-dev linux-libc-dev
-busybox-static uidmap jq util-linux passwd libseccomp-dev pkg-config file"
+libseccomp-dev dpkg-dev debian-keyring gperf
+busybox-static uidmap jq util-linux passwd pkg-config file"
 
 case "${1:-}" in
     "") ;;
