@@ -41,8 +41,9 @@ static uint32_t gen_arch(const char *name)
 
 int main(int argc, char **argv)
 {
-	const char *in = NULL, *out = NULL;
-	uint32_t arch = 0;
+	/* volatile: read after the parser's longjmp */
+	const char *volatile in = NULL, *volatile out = NULL;
+	volatile uint32_t arch = 0;
 	char err[300];
 	size_t len;
 
