@@ -3049,7 +3049,7 @@ static void make_device(struct container *c, const char *path, mode_t type, unsi
 			die_errno("device %s: replace the image's file", path);
 	}
 	if (!c->rootless && mknodat(dfd, base, type | (mode & 07777), dev) == 0) {
-		if (fchownat(dfd, base, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+		if ((uid != geteuid() || gid != getegid()) && fchownat(dfd, base, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
 			die_errno("chown device %s", path);
 		return;
 	}
@@ -4218,7 +4218,7 @@ static char *iso_time_now(char *buf, size_t size)
  * write its id maps, run the runtime-side hooks, and record the state.
  * Returns the init's pid with the init waiting for start.
  */
-static pid_t create_container(struct container *c, int rootfd)
+static pid_t create_container(struct container *c, int rootfd, struct state *out)
 {
 	struct config *cfg = c->cfg;
 	int sv[2], listen_fd = -1;
@@ -4320,15 +4320,20 @@ static pid_t create_container(struct container *c, int rootfd)
 		close(listen_fd);
 	if (c->console_fd >= 0)
 		close(c->console_fd);
-	struct state s = { .id = c->id, .bundle = cfg->bundle, .annotations = cfg->annotations,
-			   .created = iso_time_now(created, sizeof created), .owner = "",
-			   .rootless = c->rootless, .dirfd = c->statefd };
+	struct state s = { .oci_version = OCI_VERSION, .id = c->id, .bundle = cfg->bundle,
+			   .annotations = cfg->annotations, .created = iso_time_now(created, sizeof created),
+			   .owner = "", .rootless = c->rootless, .dirfd = c->statefd,
+			   .status = ST_CREATED };
 	char stc;
 	long long start;
 	s.pid.v = pid;
 	if (proc_stat(pid, &stc, &start) == 0)
 		s.start_time = (struct num){ start, true };
 	state_save(&s);
+	if (out) {
+		*out = s;
+		out->created = NULL; /* it was on our stack */
+	}
 	if (c->pid_file)
 		write_pid_file(c->pid_file, pid);
 	g_create.armed = c->foreground; /* run: until the process started */
@@ -4943,7 +4948,7 @@ static int cmd_create(int rootfd, const char *id, const struct opts *o)
 	struct container c;
 	cfg_load(&cfg, o->bundle ? o->bundle : ".");
 	container_from_opts(&c, &cfg, id, o);
-	create_container(&c, rootfd);
+	create_container(&c, rootfd, NULL);
 	return 0;
 }
 
@@ -4963,10 +4968,8 @@ static int cmd_run(int rootfd, const char *id, const struct opts *o)
 		die_errno("pipe");
 	if (c.foreground)
 		forward_signals(0, wake[1]);
-	pid_t pid = create_container(&c, rootfd);
 	struct state s;
-	if (state_load(rootfd, id, &s) < 0)
-		die_errno("container %s", id);
+	pid_t pid = create_container(&c, rootfd, &s);
 	if (o->detach) {
 		start_created(&s, &cfg);
 	} else {
