@@ -287,9 +287,14 @@ static PRINTF(1, 2) void debug(const char *fmt, ...)
 		fprintf(stderr, "ocirun: debug: %s\n", msg);
 }
 
+/* The context names the container; a hostile id must not break the one
+ * error line, so control characters are shown as '?'. */
 static void set_err_context(const char *cmd, const char *id)
 {
 	snprintf(g_err.ctx, sizeof g_err.ctx, "%s%s%s", cmd, id ? " " : "", id ? id : "");
+	for (char *p = g_err.ctx; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 }
 
 static void close_fdp(int *fd)
@@ -2560,67 +2565,82 @@ static void state_load_config(const struct state *s, struct config *c)
  * A hook gets the container state on stdin and must finish within its
  * timeout.  The child is killed when the timeout passes; we poll the
  * child's status because signals (SIGALRM) would also interrupt the
- * runtime's own work.
+ * runtime's own work.  A failure is described in why, for the caller's
+ * one error line.
  */
-static int run_hook(const struct hook_cfg *h, const char *state_json_text)
+static int run_hook(const struct hook_cfg *h, const char *state_json_text, char *why, size_t n)
 {
-	int pipefd[2];
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
+	int in[2], ex[2];
+	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(ex, O_CLOEXEC) < 0) {
+		snprintf(why, n, "pipe: %s", strerror(errno));
 		return -1;
+	}
 	pid_t pid = fork();
-	if (pid < 0)
+	if (pid < 0) {
+		snprintf(why, n, "fork: %s", strerror(errno));
 		return -1;
+	}
 	if (pid == 0) {
-		dup2(pipefd[0], 0);
+		dup2(in[0], 0);
 		char *const empty[] = { NULL };
 		char *argv0[] = { (char *)h->path, NULL };
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		execve(h->path, h->args.n ? h->args.v : argv0, h->env.n ? h->env.v : empty);
-		fprintf(stderr, "ocirun: hook %s: %s\n", h->path, strerror(errno));
+		int e = errno; /* told through ex, which execve would have closed */
+		(void)!write(ex[1], &e, sizeof e);
 		_exit(127);
 	}
-	close(pipefd[0]);
+	close(in[0]);
+	close(ex[1]);
 	signal(SIGPIPE, SIG_IGN);
-	(void)!write_all(pipefd[1], state_json_text, strlen(state_json_text));
-	close(pipefd[1]);
+	(void)!write_all(in[1], state_json_text, strlen(state_json_text));
+	close(in[1]);
 	int64_t deadline = h->timeout.set ? now_ms() + h->timeout.v * 1000 : -1;
-	int status;
+	int status, exec_errno = 0;
 	for (;;) {
 		pid_t r = waitpid(pid, &status, deadline < 0 ? 0 : WNOHANG);
 		if (r == pid)
 			break;
-		if (r < 0 && errno != EINTR)
+		if (r < 0 && errno != EINTR) {
+			snprintf(why, n, "wait: %s", strerror(errno));
+			close(ex[0]);
 			return -1;
+		}
 		if (deadline >= 0 && now_ms() >= deadline) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
-			warn("hook %s timed out after %llds", h->path, (long long)h->timeout.v);
-			errno = ETIMEDOUT;
+			close(ex[0]);
+			snprintf(why, n, "timed out after %llds", (long long)h->timeout.v);
 			return -1;
 		}
 		if (r == 0)
 			usleep(2000);
 	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	if (WIFEXITED(status))
-		warn("hook %s exited with status %d", h->path, WEXITSTATUS(status));
+	if (read(ex[0], &exec_errno, sizeof exec_errno) != sizeof exec_errno)
+		exec_errno = 0;
+	close(ex[0]);
+	if (exec_errno)
+		snprintf(why, n, "exec: %s", strerror(exec_errno));
+	else if (WIFEXITED(status) && WEXITSTATUS(status))
+		snprintf(why, n, "exited with status %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(why, n, "killed by signal %d", WTERMSIG(status));
 	else
-		warn("hook %s killed by signal %d", h->path, WTERMSIG(status));
-	errno = ECHILD;
+		return 0;
 	return -1;
 }
 
-/* Run every hook of a kind; stop at the first failure. */
-static int run_hooks(const struct arr *hooks, const char *kind, const char *state_text)
+/* Run every hook of a kind; stop at the first failure, described in err. */
+static int run_hooks(const struct arr *hooks, const char *kind, const char *state_text, char *err, size_t n)
 {
 	for (int i = 0; i < hooks->n; i++) {
 		const struct hook_cfg *h = ARR_AT(*hooks, struct hook_cfg, i);
+		char why[160];
 		debug("running %s hook %s", kind, h->path);
-		if (run_hook(h, state_text) < 0) {
-			warn("%s hook %s failed", kind, h->path);
+		if (run_hook(h, state_text, why, sizeof why) < 0) {
+			snprintf(err, n, "%s hook %s: %s", kind, h->path, why);
 			return -1;
 		}
 	}
@@ -3070,15 +3090,54 @@ static void make_device(struct container *c, const char *path, mode_t type, unsi
 	bind_into(c, hfd, path, false, true);
 }
 
+/*
+ * The image's own /dev (no tmpfs mounted there): its default devices must
+ * still be the real ones, so a file or link the image planted as
+ * /dev/null is covered with a bind of the host's node, which works even on
+ * a read-only rootfs.  Missing nodes are created where the rootfs allows.
+ */
+static void cover_default_devices(struct container *c)
+{
+	char s[32], t[32], host[32];
+	for (size_t i = 0; i < ARRAY_LEN(default_devs); i++) {
+		const struct default_dev *d = &default_devs[i];
+		struct stat st;
+		int AUTOCLOSE fd = rootfs_open(c->rootfd, d->path, RF_OPEN);
+		if (fd < 0 && errno == ENOENT) {
+			int AUTOCLOSE dir = rootfs_open(c->rootfd, "/dev", RF_OPEN);
+			/* (a read-only rootfs answers EROFS: nothing to create then) */
+			if (dir >= 0 && faccessat(dir, ".", W_OK, AT_EACCESS) == 0)
+				make_device(c, d->path, S_IFCHR, d->major, d->minor, 0666, 0, 0, true);
+			continue;
+		}
+		if (fd < 0 || fstat(fd, &st) < 0)
+			die_errno("device %s", d->path);
+		if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(d->major, d->minor))
+			continue;
+		if (S_ISDIR(st.st_mode))
+			die("device %s: the image has a directory there", d->path);
+		snprintf(host, sizeof host, "%s", d->path);
+		int AUTOCLOSE hfd = open(host, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+		if (hfd < 0)
+			die_errno("open the host's %s", host);
+		fd_path(hfd, s);
+		fd_path(fd, t);
+		if (mount(s, t, NULL, MS_BIND, NULL) < 0)
+			die_errno("cover the image's %s with the host's", d->path);
+	}
+}
+
 static void make_devices(struct container *c)
 {
 	const struct linux_cfg *l = &c->cfg->linux;
-	bool dev_mounted = false;
+	bool dev_mounted = false, dev_bound = false;
 
 	for (int i = 0; i < c->cfg->mounts.n; i++) {
-		const char *d = ARR_AT(c->cfg->mounts, struct mount_cfg, i)->destination;
-		if (!strcmp(d, "/dev") || !strcmp(d, "dev"))
-			dev_mounted = !ARR_AT(c->cfg->mounts, struct mount_cfg, i)->bind;
+		const struct mount_cfg *m = ARR_AT(c->cfg->mounts, struct mount_cfg, i);
+		if (!strcmp(m->destination, "/dev") || !strcmp(m->destination, "dev")) {
+			dev_mounted = !m->bind;
+			dev_bound = m->bind;
+		}
 	}
 	/* a /dev bound from the host already has its devices */
 	if (dev_mounted) {
@@ -3104,6 +3163,8 @@ static void make_devices(struct container *c)
 		}
 		if (access("/proc/kcore", F_OK) == 0)
 			symlinkat("/proc/kcore", dfd, "core");
+	} else if (!dev_bound) {
+		cover_default_devices(c);
 	}
 	for (int i = 0; i < l->devices.n; i++) {
 		const struct device_cfg *d = ARR_AT(l->devices, struct device_cfg, i);
@@ -3893,6 +3954,14 @@ static NORETURN void container_init(struct container *c, int listen_fd)
 	 * when the slow path's intermediate child exits on purpose) */
 	g_err.report_fd = c->sync_fd;
 	init_recv(c, 'G', &go);
+	/* while still dumpable: a non-dumpable process's /proc/self files
+	 * belong to root, and a rootless init could not write this one */
+	if (p->oom_score_adj.set) {
+		char v[16];
+		snprintf(v, sizeof v, "%d", (int)p->oom_score_adj.v);
+		if (write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", v) < 0)
+			die_errno("set oom_score_adj to %s", v);
+	}
 	prctl(PR_SET_DUMPABLE, 0);
 	c->pid = go.pid;
 	umask(0);
@@ -3925,19 +3994,15 @@ static NORETURN void container_init(struct container *c, int listen_fd)
 	    setdomainname(cfg->domainname, strlen(cfg->domainname)) < 0)
 		die_errno("setdomainname %s", cfg->domainname);
 	set_sysctls(&cfg->linux.sysctl);
-	if (p->oom_score_adj.set) {
-		char v[16];
-		snprintf(v, sizeof v, "%d", (int)p->oom_score_adj.v);
-		if (write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", v) < 0)
-			die_errno("set oom_score_adj to %s", v);
-	}
 	if (cfg->hooks.prestart.n || cfg->hooks.create_runtime.n) {
 		init_send(c, 'H');
 		init_recv(c, 'C', NULL);
 	}
+	char err[300];
 	if (cfg->hooks.create_container.n &&
-	    run_hooks(&cfg->hooks.create_container, "createContainer", init_state_json(c, ST_CREATED)) < 0)
-		die("createContainer hook failed");
+	    run_hooks(&cfg->hooks.create_container, "createContainer", init_state_json(c, ST_CREATED), err,
+		      sizeof err) < 0)
+		die("%s", err);
 	enter_rootfs(c);
 	if (slave >= 0)
 		attach_tty(slave);
@@ -3960,8 +4025,9 @@ static NORETURN void container_init(struct container *c, int listen_fd)
 	if (!cfg->has_process)
 		die("the container has no process to start");
 	if (cfg->hooks.start_container.n &&
-	    run_hooks(&cfg->hooks.start_container, "startContainer", init_state_json(c, ST_CREATED)) < 0)
-		die("startContainer hook failed");
+	    run_hooks(&cfg->hooks.start_container, "startContainer", init_state_json(c, ST_CREATED), err,
+		      sizeof err) < 0)
+		die("%s", err);
 	exec_process(p, c->rootless, c->has_seccomp ? &c->seccomp : NULL, result, exe);
 }
 
@@ -4001,21 +4067,35 @@ static void run_id_helper(const char *helper, pid_t pid, const struct arr *m)
 		}
 	}
 	argv[a] = NULL;
+	/* the helper's complaint becomes part of our one error line */
+	int errp[2];
+	if (pipe2(errp, O_CLOEXEC) < 0)
+		die_errno("pipe");
 	pid_t h = fork();
 	if (h < 0)
 		die_errno("fork %s", helper);
 	if (h == 0) {
 		char *const env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+		dup2(errp[1], 2);
 		execvpe(helper, argv, env);
-		fprintf(stderr, "ocirun: %s: %s\n", helper, strerror(errno));
+		fprintf(stderr, "%s", strerror(errno));
 		_exit(127);
 	}
+	close(errp[1]);
+	char msg[256];
+	ssize_t got = 0, r;
+	while (got < (ssize_t)sizeof msg - 1 && (r = read(errp[0], msg + got, sizeof msg - 1 - (size_t)got)) > 0)
+		got += r;
+	close(errp[0]);
+	msg[got > 0 ? got : 0] = 0;
+	for (char *m = msg; *m; m++)
+		if (*m == '\n')
+			*m = *(m + 1) ? ' ' : 0;
 	int st;
 	while (waitpid(h, &st, 0) < 0 && errno == EINTR)
 		;
 	if (!WIFEXITED(st) || WEXITSTATUS(st))
-		die("%s failed: cannot map these ids (check /etc/sub%cid)", helper,
-		    strstr(helper, "uid") ? 'u' : 'g');
+		die("%s: %s (check /etc/sub%cid)", helper, msg[0] ? msg : "failed", strstr(helper, "uid") ? 'u' : 'g');
 	free(argv);
 	free(nums);
 }
@@ -4150,8 +4230,9 @@ static void create_cleanup(void)
 		kill(g_create.pid, SIGKILL);
 		waitpid(g_create.pid, NULL, 0);
 		if (c->cfg->hooks.poststop.n) {
-			char *st = init_state_json(c, ST_STOPPED);
-			run_hooks(&c->cfg->hooks.poststop, "poststop", st);
+			char *st = init_state_json(c, ST_STOPPED), err[300];
+			if (run_hooks(&c->cfg->hooks.poststop, "poststop", st, err, sizeof err) < 0)
+				warn("%s", err);
 			free(st);
 		}
 	}
@@ -4305,10 +4386,10 @@ static pid_t create_container(struct container *c, int rootfd, struct state *out
 		if (m.type == 'T') {
 			c->tty_master = passed;
 		} else if (m.type == 'H') {
-			char *st = init_state_json(c, ST_CREATED);
-			if (run_hooks(&cfg->hooks.prestart, "prestart", st) < 0 ||
-			    run_hooks(&cfg->hooks.create_runtime, "createRuntime", st) < 0)
-				die("createRuntime hook failed");
+			char *st = init_state_json(c, ST_CREATED), err[300];
+			if (run_hooks(&cfg->hooks.prestart, "prestart", st, err, sizeof err) < 0 ||
+			    run_hooks(&cfg->hooks.create_runtime, "createRuntime", st, err, sizeof err) < 0)
+				die("%s", err);
 			free(st);
 			m.type = 'C';
 			sync_send(c->sync_fd, &m, sizeof m);
@@ -4857,10 +4938,10 @@ static void run_poststop(const struct state *s)
 	memset(&cfg, 0, sizeof cfg);
 	if (cfg_parse(&cfg, buf, len) < 0 || !cfg.hooks.poststop.n)
 		return;
-	struct state st = *s;
-	char *text = state_json(&st, ST_STOPPED, -1);
+	char *text = state_json(s, ST_STOPPED, -1);
 	/* poststop failures are warnings: the container is gone anyway */
-	run_hooks(&cfg.hooks.poststop, "poststop", text);
+	if (run_hooks(&cfg.hooks.poststop, "poststop", text, err, sizeof err) < 0)
+		warn("%s", err);
 	free(text);
 }
 
@@ -4902,6 +4983,22 @@ static int cmd_delete(int rootfd, const char *id, bool force)
 	return 0;
 }
 
+/* A failing poststart hook is an error, and the container is stopped
+ * (runtime.md, lifecycle step 9); delete follows as usual. */
+static void run_poststart(const struct state *s, const struct config *cfg)
+{
+	char err[300];
+	if (!cfg->hooks.poststart.n)
+		return;
+	char *text = state_json(s, ST_RUNNING, -1);
+	if (run_hooks(&cfg->hooks.poststart, "poststart", text, err, sizeof err) < 0) {
+		signal_init(s, SIGKILL);
+		wait_gone(s, 5000);
+		die("%s", err);
+	}
+	free(text);
+}
+
 static int cmd_start(int rootfd, const char *id)
 {
 	struct state s;
@@ -4915,10 +5012,7 @@ static int cmd_start(int rootfd, const char *id)
 	if (!cfg.has_process)
 		die("cannot start a container that has no process");
 	start_created(&s, &cfg);
-	char *text = state_json(&s, ST_RUNNING, -1);
-	if (run_hooks(&cfg.hooks.poststart, "poststart", text) < 0)
-		warn("poststart hook failed"); /* the spec: log a warning, go on */
-	free(text);
+	run_poststart(&s, &cfg);
 	return 0;
 }
 
@@ -4948,6 +5042,8 @@ static int cmd_create(int rootfd, const char *id, const struct opts *o)
 	struct container c;
 	cfg_load(&cfg, o->bundle ? o->bundle : ".");
 	container_from_opts(&c, &cfg, id, o);
+	if (cfg.has_process && cfg.process.terminal && !o->console_socket)
+		die("process.terminal needs --console-socket with create");
 	create_container(&c, rootfd, NULL);
 	return 0;
 }
@@ -4978,10 +5074,7 @@ static int cmd_run(int rootfd, const char *id, const struct opts *o)
 		g_create.armed = false;
 		close(c.sync_fd);
 	}
-	char *text = state_json(&s, ST_RUNNING, -1);
-	if (run_hooks(&cfg.hooks.poststart, "poststart", text) < 0)
-		warn("poststart hook failed");
-	free(text);
+	run_poststart(&s, &cfg);
 	if (o->detach)
 		return 0;
 	int code = wait_foreground(pid, c.tty_master, wake[0]);
