@@ -1333,6 +1333,12 @@ struct linux_cfg {
 	} time_offsets;
 	struct arr net_devices;
 	bool has_intel_rdt;
+	bool has_memory_policy;
+	struct {
+		int mode;  /* 1 + index into mpol_modes */
+		const char *nodes;
+		struct strv flags;
+	} memory_policy;
 };
 
 struct config {
@@ -1425,6 +1431,16 @@ static const char *const ioprio_classes[] = { "IOPRIO_CLASS_RT", "IOPRIO_CLASS_B
 static const char *const sched_policies[] = { "SCHED_OTHER", "SCHED_FIFO", "SCHED_RR", "SCHED_BATCH",
 					      "SCHED_ISO", "SCHED_IDLE", "SCHED_DEADLINE", NULL };
 static const char *const personality_domains[] = { "LINUX", "LINUX32", NULL };
+/* set_mempolicy(2) modes in the kernel's order (MPOL_DEFAULT is 0) */
+static const char *const mpol_modes[] = { "MPOL_DEFAULT", "MPOL_PREFERRED", "MPOL_BIND", "MPOL_INTERLEAVE",
+					  "MPOL_LOCAL", "MPOL_PREFERRED_MANY", "MPOL_WEIGHTED_INTERLEAVE", NULL };
+static const char *const mpol_flags[] = { "MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES",
+					  "MPOL_F_STATIC_NODES", NULL };
+static const unsigned mpol_flag_values[] = { 1u << 13, 1u << 14, 1u << 15 };
+static const char *const sched_flags[] = { "SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_RECLAIM",
+					   "SCHED_FLAG_DL_OVERRUN", "SCHED_FLAG_KEEP_POLICY",
+					   "SCHED_FLAG_KEEP_PARAMS", "SCHED_FLAG_UTIL_CLAMP_MIN",
+					   "SCHED_FLAG_UTIL_CLAMP_MAX", NULL };
 
 static const struct field idmap_s_f[] = {
 	NREQ("containerID", struct idmap, container_id, 0, U32MAX),
@@ -1686,6 +1702,12 @@ static const struct field pers_s_f[] = {
 };
 SCHEMA(pers_s, typeof(((L *)0)->personality));
 static const struct field netdev_s_f[] = { S("name", struct netdev_cfg, name) };
+static const struct field mpol_s_f[] = {
+	E("mode", typeof(((L *)0)->memory_policy), mode, mpol_modes, true),
+	S("nodes", typeof(((L *)0)->memory_policy), nodes),
+	SV("flags", typeof(((L *)0)->memory_policy), flags),
+};
+SCHEMA(mpol_s, typeof(((L *)0)->memory_policy));
 SCHEMA(netdev_s, struct netdev_cfg);
 static const struct field any_s_f[] = { { "", F_TOK, 0, NULL, 0, 0, false, 0 } };
 static const struct schema any_s = { any_s_f, 0, 1 };
@@ -1707,6 +1729,7 @@ static const struct field linux_s_f[] = {
 	O("timeOffsets", L, time_offsets, timeoffs_s),
 	M("netDevices", L, net_devices, netdev_s),
 	OH("intelRdt", L, has_intel_rdt, any_s, has_intel_rdt),
+	OH("memoryPolicy", L, memory_policy, mpol_s, has_memory_policy),
 };
 SCHEMA(linux_s, L);
 
@@ -2044,6 +2067,48 @@ static bool path_has_dotdot(const char *p)
 
 static int seccomp_validate(const struct seccomp_cfg *sc, char *err, size_t n);
 
+static int name_index(const char *const *names, const char *s)
+{
+	for (int i = 0; names[i]; i++)
+		if (!strcmp(names[i], s))
+			return i;
+	return -1;
+}
+
+/*
+ * A list like "0-3,7" (CPUs, NUMA nodes) into a bit mask of nbits bits
+ * (mask may be NULL to only check the syntax).
+ */
+static int parse_id_list(const char *s, unsigned long *mask, unsigned nbits)
+{
+	const unsigned W = 8 * sizeof(unsigned long);
+	if (mask)
+		memset(mask, 0, (nbits + W - 1) / W * sizeof(unsigned long));
+	if (!*s)
+		return -1;
+	while (*s) {
+		char *end;
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		unsigned long a = strtoul(s, &end, 10), b = a;
+		if (*end == '-') {
+			if (!isdigit((unsigned char)end[1]))
+				return -1;
+			b = strtoul(end + 1, &end, 10);
+		}
+		if (b < a || b >= 65536 || (mask && b >= nbits))
+			return -1;
+		for (unsigned long i = a; mask && i <= b; i++)
+			mask[i / W] |= 1ul << (i % W);
+		if (*end == ',' && end[1])
+			end++;
+		else if (*end)
+			return -1;
+		s = end;
+	}
+	return 0;
+}
+
 /*
  * Semantic checks that the field tables cannot express.  Like parsing,
  * this looks at nothing on the host: the same config is judged the same
@@ -2160,6 +2225,24 @@ static int cfg_validate(struct config *c, char *err, size_t n)
 	}
 	if (l->has_seccomp && seccomp_validate(&l->seccomp, err, n) < 0)
 		return -1;
+	if (c->has_process) {
+		const struct process_cfg *pr = &c->process;
+		const char *lists[] = { pr->exec_cpu_affinity.initial, pr->exec_cpu_affinity.final };
+		for (int i = 0; i < 2; i++)
+			if (lists[i] && parse_id_list(lists[i], NULL, 0) < 0)
+				FAIL("process.execCPUAffinity.%s: \"%s\" is not a CPU list like 0-3,7",
+				     i ? "final" : "initial", lists[i]);
+		for (int i = 0; i < pr->scheduler.flags.n; i++)
+			if (name_index(sched_flags, pr->scheduler.flags.v[i]) < 0)
+				FAIL("process.scheduler.flags[%d]: unknown flag \"%s\"", i, pr->scheduler.flags.v[i]);
+	}
+	if (l->has_memory_policy) {
+		if (l->memory_policy.nodes && parse_id_list(l->memory_policy.nodes, NULL, 0) < 0)
+			FAIL("linux.memoryPolicy.nodes: \"%s\" is not a node list like 0-3,7", l->memory_policy.nodes);
+		for (int i = 0; i < l->memory_policy.flags.n; i++)
+			if (name_index(mpol_flags, l->memory_policy.flags.v[i]) < 0)
+				FAIL("linux.memoryPolicy.flags[%d]: unknown flag \"%s\"", i, l->memory_policy.flags.v[i]);
+	}
 	for (size_t h = 0; h < ARRAY_LEN(hooks_s_f); h++) {
 		const struct arr *hooks = (const struct arr *)((const char *)&c->hooks + hooks_s_f[h].off);
 		for (int i = 0; i < hooks->n; i++)
@@ -3519,14 +3602,6 @@ static const char *const scmp_flags[] = { "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_
 static const unsigned scmp_flag_values[] = { 1, 2, 4, 32 };
 #define SECCOMP_FLAG_NEW_LISTENER 8u
 
-static int name_index(const char *const *names, const char *s)
-{
-	for (int i = 0; names[i]; i++)
-		if (!strcmp(names[i], s))
-			return i;
-	return -1;
-}
-
 /* The JSON-level rules of config-linux.md, with or without libseccomp. */
 static int seccomp_validate(const struct seccomp_cfg *sc, char *err, size_t n)
 {
@@ -3812,6 +3887,57 @@ static void seccomp_send_listener(const struct config *cfg, const struct state *
 	free(w.buf);
 }
 
+/* scheduler, ioPriority and execCPUAffinity of the process */
+static void set_scheduling(const struct process_cfg *p)
+{
+	if (p->scheduler.policy) {
+		struct {
+			uint32_t size, policy;
+			uint64_t flags;
+			int32_t nice;
+			uint32_t priority;
+			uint64_t runtime, deadline, period;
+		} attr = { .size = 48, .policy = (uint32_t)(p->scheduler.policy - 1),
+			   .nice = (int32_t)p->scheduler.nice.v, .priority = (uint32_t)p->scheduler.priority.v,
+			   .runtime = (uint64_t)p->scheduler.runtime.v, .deadline = (uint64_t)p->scheduler.deadline.v,
+			   .period = (uint64_t)p->scheduler.period.v };
+		for (int i = 0; i < p->scheduler.flags.n; i++)
+			attr.flags |= 1ull << name_index(sched_flags, p->scheduler.flags.v[i]);
+		if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
+			die_errno("process.scheduler: sched_setattr");
+	}
+	if (p->io_priority.class &&
+	    syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0,
+		    (p->io_priority.class << 13) | (int)p->io_priority.priority.v) < 0)
+		die_errno("process.ioPriority: ioprio_set");
+	/* without cgroups "final" is where the process runs from the start */
+	const char *cpus = p->exec_cpu_affinity.final ? p->exec_cpu_affinity.final : p->exec_cpu_affinity.initial;
+	if (cpus) {
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		if (parse_id_list(cpus, (unsigned long *)&set, CPU_SETSIZE) < 0 ||
+		    sched_setaffinity(0, sizeof set, &set) < 0)
+			die_errno("process.execCPUAffinity: sched_setaffinity %s", cpus);
+	}
+}
+
+/* linux.memoryPolicy, in the init, for every process of the container */
+static void set_memory_policy(const struct linux_cfg *l)
+{
+	unsigned long nodes[1024 / (8 * sizeof(unsigned long))];
+	unsigned mode;
+	if (!l->has_memory_policy)
+		return;
+	mode = (unsigned)(l->memory_policy.mode - 1);
+	for (int i = 0; i < l->memory_policy.flags.n; i++)
+		mode |= mpol_flag_values[name_index(mpol_flags, l->memory_policy.flags.v[i])];
+	bool have = l->memory_policy.nodes && l->memory_policy.nodes[0];
+	if (have && parse_id_list(l->memory_policy.nodes, nodes, 1024) < 0)
+		die("linux.memoryPolicy.nodes: %s is beyond node 1023", l->memory_policy.nodes);
+	if (syscall(SYS_set_mempolicy, mode, have ? nodes : NULL, have ? 1025UL : 0UL) < 0)
+		die_errno("linux.memoryPolicy: set_mempolicy");
+}
+
 /*
  * Before start, what can fail is checked while errors still reach create:
  * rlimits (while we may still raise hard limits), cwd and the executable.
@@ -3844,6 +3970,7 @@ static NORETURN void exec_process(const struct process_cfg *p, bool rootless, co
 				  int result_fd, const char *exe)
 {
 	int notify = -1;
+	set_scheduling(p);
 	if (sc && !p->no_new_privileges)
 		notify = seccomp_load_prog(sc);
 	set_user_and_caps(p, rootless);
@@ -4008,6 +4135,7 @@ static NORETURN void container_init(struct container *c, int listen_fd)
 		attach_tty(slave);
 	else if (setsid() < 0)
 		die_errno("setsid");
+	set_memory_policy(&cfg->linux);
 	if (cfg->linux.has_personality &&
 	    personality(cfg->linux.personality.domain == 2 ? PER_LINUX32 : PER_LINUX) < 0)
 		die_errno("personality");
@@ -4308,6 +4436,10 @@ static pid_t create_container(struct container *c, int rootfd, struct state *out
 
 	if (!((cfg->ns_new | cfg->ns_join) & CLONE_NEWNS))
 		die("config.json: linux.namespaces: a mount namespace is required");
+	if (cfg->linux.net_devices.n)
+		die("config.json: linux.netDevices: moving network devices is not supported yet");
+	if (cfg->linux.has_intel_rdt)
+		die("config.json: linux.intelRdt: not supported (no resctrl support in this runtime)");
 	if (mkdirat(rootfd, c->id, 0700) < 0) {
 		if (errno == EEXIST)
 			die("container %s already exists", c->id);
