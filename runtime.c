@@ -3559,11 +3559,19 @@ static void attach_tty(int slave)
 		close(slave);
 }
 
-/* Hand the pty master to whoever holds the terminal's other end. */
-static void send_console(int sock, int master)
+/*
+ * Hand the pty master to whoever holds the terminal's other end: the
+ * --console-socket, or the runtime itself (a foreground run or exec relays
+ * it to its own stdio).
+ */
+static void send_master(struct container *c, int master)
 {
-	if (send_fd(sock, master, "console", 7) < 0)
+	struct sync_msg m = { .type = 'T' };
+	if (c->console_fd >= 0 && send_fd(c->console_fd, master, "console", 7) < 0)
 		die_errno("send the terminal over the console socket");
+	if (c->console_fd < 0 && send_fd(c->sync_fd, master, &m, sizeof m) < 0)
+		die_errno("send the terminal to the runtime");
+	close(master);
 }
 
 /* === 9. seccomp ========================================================= */
@@ -4104,14 +4112,7 @@ static NORETURN void container_init(struct container *c, int listen_fd)
 		fd_path(con, t);
 		if (con < 0 || mount(s, t, NULL, MS_BIND, NULL) < 0)
 			die_errno("bind the terminal onto /dev/console");
-		if (c->console_fd >= 0) {
-			send_console(c->console_fd, master);
-		} else {
-			struct sync_msg m = { .type = 'T' };
-			if (send_fd(c->sync_fd, master, &m, sizeof m) < 0)
-				die_errno("send the terminal to the runtime");
-		}
-		close(master);
+		send_master(c, master);
 	}
 	mask_paths(c);
 	readonly_paths(c);
@@ -4835,14 +4836,7 @@ static NORETURN void exec_child(struct container *c, const struct process_cfg *p
 		int slave;
 		c->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		int master = open_pty(c, p, &slave);
-		if (c->console_fd >= 0) {
-			send_console(c->console_fd, master);
-		} else {
-			struct sync_msg m = { .type = 'T' };
-			if (send_fd(c->sync_fd, master, &m, sizeof m) < 0)
-				die_errno("send the terminal to the runtime");
-		}
-		close(master);
+		send_master(c, master);
 		attach_tty(slave);
 	} else if (setsid() < 0) {
 		die_errno("setsid");
