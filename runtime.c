@@ -15,11 +15,13 @@
  *   7. rootfs           the one path resolver for everything inside the
  *                       rootfs, mounts, devices, masks, pivot_root
  *   8. process          user, capabilities, rlimits, terminal, exec
- *   9. init             the container's first process, from clone to exec
- *  10. create/start     clone, id maps, the sync protocol, run
- *  11. exec             a new process in a running container
- *  12. commands         state kill delete list ps spec features ...
- *  13. command line     argv into a command and its options, main()
+ *   9. seccomp          linux.seccomp compiled or precompiled, loaded late
+ *  10. cgroups          v2, v1, hybrid or none; resources, freezer, kill
+ *  11. init             the container's first process, from clone to exec
+ *  12. create/start     clone, id maps, the sync protocol, run
+ *  13. exec             a new process in a running container
+ *  14. commands         state kill delete list ps spec features ...
+ *  15. command line     argv into a command and its options, main()
  *
  * Data flows one way: argv and config.json become a validated plan
  * (struct config), then the plan becomes syscalls.  No global state
@@ -2386,7 +2388,7 @@ enum status { ST_CREATING, ST_CREATED, ST_RUNNING, ST_STOPPED, ST_PAUSED };
 static const char *const status_names[] = { "creating", "created", "running", "stopped", "paused" };
 
 struct state {
-	const char *oci_version, *id, *bundle, *created, *owner;
+	const char *oci_version, *id, *bundle, *created, *owner, *cgroup;
 	struct num pid, start_time;
 	bool rootless;
 	struct kvs annotations;
@@ -2406,6 +2408,7 @@ static const struct field state_s_f[] = {
 	S("owner", struct state, owner),
 	N("pidStartTime", struct state, start_time, 0, INT64_MAX),
 	B("rootless", struct state, rootless),
+	S("cgroupPath", struct state, cgroup),
 };
 SCHEMA(state_s, struct state);
 
@@ -2520,11 +2523,15 @@ static bool state_pid_alive(const struct state *s)
 	return !s->start_time.set || start == s->start_time.v;
 }
 
+static bool state_cgroup_frozen(const struct state *s);
+
 static enum status state_status(const struct state *s)
 {
 	struct stat st;
 	if (!state_pid_alive(s))
 		return ST_STOPPED;
+	if (s->cgroup && state_cgroup_frozen(s))
+		return ST_PAUSED;
 	if (fstatat(s->dirfd, "start.sock", &st, AT_SYMLINK_NOFOLLOW) == 0)
 		return ST_CREATED;
 	return ST_RUNNING;
@@ -2582,6 +2589,8 @@ static void state_write_json(struct jw *w, const struct state *s, enum status st
 		jw_str(w, "owner", s->owner);
 		jw_int(w, "pidStartTime", s->start_time.v);
 		jw_bool(w, "rootless", s->rootless);
+		if (s->cgroup)
+			jw_str(w, "cgroupPath", s->cgroup);
 	}
 	jw_close(w, '}');
 }
@@ -2885,6 +2894,25 @@ static unsigned long locked_flags(const char *path)
 	return f;
 }
 
+/* The container's cgroup (the cgroups section says more). */
+enum cg_layout { CG_NONE, CG_V1, CG_HYBRID, CG_V2 };
+static const char *const cg_layout_names[] = { "none", "v1", "hybrid", "v2" };
+#define CG_ROOT "/sys/fs/cgroup"
+#define CGROUP2_MAGIC 0x63677270UL
+#define TMPFS_MAGIC_ 0x01021994UL
+
+/* The v1 hierarchies we use, by directory name under CG_ROOT; the first
+ * one that exists tracks the container's processes (ps, kill --all). */
+static const char *const cg_v1_ctrls[] = { "freezer", "memory", "pids", "cpu", "cpuacct", "cpuset", "blkio",
+					   "hugetlb", "net_cls", "net_prio", "devices", "rdma", NULL };
+#define CG_NCTRL 12
+
+struct cgroup {
+	enum cg_layout layout;
+	char path[PATH_MAX];    /* in the hierarchy, "/" first */
+	int fd[CG_NCTRL];       /* v2: fd[0]; v1: per cg_v1_ctrls; -1 if absent */
+};
+
 /* A filter ready to load: BPF instructions and seccomp(2) flags. */
 struct bpf_prog {
 	struct sock_filter *insns;
@@ -2908,6 +2936,8 @@ struct container {
 	char rootfs[PATH_MAX];
 	pid_t pid;            /* the init's pid, as the runtime sees it */
 	int tty_master;       /* foreground run with a terminal: our end */
+	bool has_cgroup;
+	struct cgroup cgroup;
 	bool has_seccomp;
 	struct bpf_prog seccomp;
 };
@@ -3999,7 +4029,663 @@ static NORETURN void exec_process(const struct process_cfg *p, bool rootless, co
 	die_errno("exec %s", exe);
 }
 
-/* === 10. init =========================================================== */
+/* === 10. cgroups ======================================================== */
+
+/*
+ * The layout is found at run time: a unified cgroup2 tree, v1 controllers
+ * (with or without a cgroup2 tree beside them: hybrid), or nothing at all,
+ * as on many small devices.  Every layout runs containers; a resource the
+ * layout cannot apply is an error naming the resource.  With no resources
+ * asked for, a container that cannot get a cgroup (rootless without a
+ * delegated cgroup2 subtree, or no cgroups at all) runs without one.
+ */
+static void cg_init(struct cgroup *g)
+{
+	memset(g, 0, sizeof *g);
+	for (int i = 0; i < CG_NCTRL; i++)
+		g->fd[i] = -1;
+}
+
+static bool cg_is_fs(const char *path, unsigned long magic)
+{
+	struct statfs sf;
+	return statfs(path, &sf) == 0 && (unsigned long)sf.f_type == magic;
+}
+
+static enum cg_layout cg_detect(void)
+{
+	char p[64];
+	if (cg_is_fs(CG_ROOT, CGROUP2_MAGIC))
+		return CG_V2;
+	if (!cg_is_fs(CG_ROOT, TMPFS_MAGIC_))
+		return CG_NONE;
+	for (int i = 0; cg_v1_ctrls[i]; i++) {
+		struct statfs sf;
+		snprintf(p, sizeof p, CG_ROOT "/%s", cg_v1_ctrls[i]);
+		if (statfs(p, &sf) == 0 && (unsigned long)sf.f_type != TMPFS_MAGIC_ &&
+		    (unsigned long)sf.f_type != CGROUP2_MAGIC)
+			return cg_is_fs(CG_ROOT "/unified", CGROUP2_MAGIC) ? CG_HYBRID : CG_V1;
+	}
+	return CG_NONE;
+}
+
+/* The runtime's own cgroup in v1 hierarchy ctrl, or v2 (ctrl ""). */
+static void cg_own_path(const char *ctrl, char *out, size_t size)
+{
+	char buf[4096];
+	size_t n = strlen(ctrl);
+	snprintf(out, size, "/");
+	if (read_file_at(AT_FDCWD, "/proc/self/cgroup", buf, sizeof buf) < 0)
+		return;
+	for (char *line = buf; line && *line;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl++ = 0;
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		bool match = c2 && !n && c2 == c1 + 1;
+		for (char *t = c1 ? c1 + 1 : NULL; c2 && n && t < c2; t += strcspn(t, ",:") + 1)
+			match |= !strncmp(t, ctrl, n) && (t[n] == ',' || t[n] == ':');
+		if (match) {
+			snprintf(out, size, "%s", c2 + 1);
+			return;
+		}
+		line = nl;
+	}
+}
+
+/*
+ * cgroupsPath: absolute in the hierarchy; relative to the runtime's own
+ * cgroup (as runc does); "slice:prefix:name" (systemd's form) becomes the
+ * plain path /slice/prefix-name.scope, there being no systemd to ask.
+ * Without one: /ocirun/<id>.  Nothing may climb out with "..".
+ */
+static int cg_path(const char *p, const char *id, const char *own, char *out, size_t size)
+{
+	char a[128], b[128], c[256];
+	if ((p && strlen(p) > 1024) || strlen(own) > 1024)
+		return -1;
+	if (!p || !p[0])
+		snprintf(out, size, "/ocirun/%s", id);
+	else if (p[0] != '/' && sscanf(p, "%127[^:]:%127[^:]:%255s", a, b, c) == 3)
+		snprintf(out, size, "/%s/%s-%s.scope", a, b, c);
+	else if (p[0] == '/')
+		snprintf(out, size, "%.1024s", p);
+	else
+		snprintf(out, size, "%.1024s/%.1024s", strcmp(own, "/") ? own : "", p);
+	return path_has_dotdot(out) ? -1 : 0;
+}
+
+/* Write one cgroup file; what names the config field for the error. */
+static PRINTF(4, 5) int cg_set(int dirfd, const char *file, const char *what, const char *fmt, ...)
+{
+	char v[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(v, sizeof v, fmt, ap);
+	va_end(ap);
+	debug("cgroup: %s = %s", file, v);
+	if (dirfd < 0) {
+		if (what)
+			die("%s: the %s controller is not available on this host", what, file);
+		return -1;
+	}
+	if (write_file_at(dirfd, file, v) < 0) {
+		if (what)
+			die_errno("%s: write %s = %s", what, file, v);
+		return -1;
+	}
+	return 0;
+}
+
+/* A new v1 cpuset is empty and takes no process: it starts with its
+ * parent's cpus and mems. */
+static void cg_cpuset_inherit(int parent, int child)
+{
+	static const char *const f[] = { "cpuset.cpus", "cpuset.mems" };
+	char v[1024];
+	for (int k = 0; k < 2; k++)
+		if (read_file_at(child, f[k], v, sizeof v) >= 0 && (v[0] == '\n' || !v[0]) &&
+		    read_file_at(parent, f[k], v, sizeof v) >= 0)
+			cg_set(child, f[k], NULL, "%s", v);
+}
+
+/* mkdir -p of path below base; returns the last directory, opened. */
+static int cg_mkdirs(int base, const char *path, bool cpuset)
+{
+	char buf[PATH_MAX], *save = NULL;
+	int fd = fcntl(base, F_DUPFD_CLOEXEC, 3);
+	snprintf(buf, sizeof buf, "%s", path);
+	for (char *t = strtok_r(buf, "/", &save); t && fd >= 0; t = strtok_r(NULL, "/", &save)) {
+		if (mkdirat(fd, t, 0755) < 0 && errno != EEXIST) {
+			int e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		int n = openat(fd, t, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (cpuset && n >= 0)
+			cg_cpuset_inherit(fd, n);
+		close(fd);
+		fd = n;
+	}
+	return fd;
+}
+
+/* cgroup2: turn on, in every ancestor, the controllers the container's
+ * resources use (the container's own cgroup stays a leaf). */
+static void cg_v2_enable(int rootfd, const char *path, const char *ctrls)
+{
+	char buf[PATH_MAX], avail[256], want[128], *save = NULL;
+	int fd = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+	snprintf(buf, sizeof buf, "%s", path);
+	*strrchr(buf, '/') = 0;
+	char *t = strtok_r(buf, "/", &save);
+	for (;;) {
+		if (read_file_at(fd, "cgroup.controllers", avail, sizeof avail) < 0)
+			avail[0] = 0;
+		char *s2 = NULL;
+		snprintf(want, sizeof want, "%s", ctrls);
+		for (char *c = strtok_r(want, " ", &s2); c; c = strtok_r(NULL, " ", &s2))
+			if (strstr(avail, c))
+				cg_set(fd, "cgroup.subtree_control", NULL, "+%s", c);
+		if (!t)
+			break;
+		int n = openat(fd, t, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(fd);
+		if ((fd = n) < 0)
+			return;
+		t = strtok_r(NULL, "/", &save);
+	}
+	close(fd);
+}
+
+static bool resources_wanted(const struct resources_cfg *r)
+{
+	return r->memory.limit.set || r->memory.reservation.set || r->memory.swap.set ||
+	       r->memory.swappiness.set || r->memory.disable_oom_killer.set || r->cpu.shares.set ||
+	       r->cpu.quota.set || r->cpu.period.set || r->cpu.burst.set || r->cpu.realtime_runtime.set ||
+	       r->cpu.realtime_period.set || r->cpu.cpus || r->cpu.mems || r->cpu.idle.set || r->pids.limit.set ||
+	       r->block_io.weight.set || r->block_io.weight_device.n || r->block_io.throttle_read_bps.n ||
+	       r->block_io.throttle_write_bps.n || r->block_io.throttle_read_iops.n ||
+	       r->block_io.throttle_write_iops.n || r->hugepage_limits.n || r->network.class_id.set ||
+	       r->network.priorities.n || r->rdma.n || r->unified.n;
+}
+
+/* A value of -1 in an OCI limit means no limit. */
+static void fmt_limit(char *buf, size_t n, int64_t v, const char *unlimited)
+{
+	if (v < 0)
+		snprintf(buf, n, "%s", unlimited);
+	else
+		snprintf(buf, n, "%lld", (long long)v);
+}
+
+static int cg_ctrl(const char *name)
+{
+	for (int i = 0; cg_v1_ctrls[i]; i++)
+		if (!strcmp(cg_v1_ctrls[i], name))
+			return i;
+	return -1;
+}
+
+/* hugepageLimits pageSize "2MB" -> the kernel's "2MB" (v2) or "2MB" (v1). */
+static void cg_apply_v1(const struct cgroup *g, const struct resources_cfg *r)
+{
+	char v[32];
+	int mem = g->fd[cg_ctrl("memory")], cpu = g->fd[cg_ctrl("cpu")], pids = g->fd[cg_ctrl("pids")];
+	int blk = g->fd[cg_ctrl("blkio")], huge = g->fd[cg_ctrl("hugetlb")], cs = g->fd[cg_ctrl("cpuset")];
+	if (r->memory.limit.set) {
+		fmt_limit(v, sizeof v, r->memory.limit.v, "-1");
+		cg_set(mem, "memory.limit_in_bytes", "linux.resources.memory.limit", "%s", v);
+	}
+	if (r->memory.swap.set) {
+		fmt_limit(v, sizeof v, r->memory.swap.v, "-1");
+		cg_set(mem, "memory.memsw.limit_in_bytes", "linux.resources.memory.swap", "%s", v);
+	}
+	if (r->memory.reservation.set) {
+		fmt_limit(v, sizeof v, r->memory.reservation.v, "-1");
+		cg_set(mem, "memory.soft_limit_in_bytes", "linux.resources.memory.reservation", "%s", v);
+	}
+	if (r->memory.swappiness.set && r->memory.swappiness.v <= 100)
+		cg_set(mem, "memory.swappiness", "linux.resources.memory.swappiness", "%llu",
+		       (unsigned long long)r->memory.swappiness.v);
+	if (r->memory.disable_oom_killer.set && r->memory.disable_oom_killer.v)
+		cg_set(mem, "memory.oom_control", "linux.resources.memory.disableOOMKiller", "1");
+	if (r->memory.use_hierarchy.set)
+		cg_set(mem, "memory.use_hierarchy", NULL, "%d", r->memory.use_hierarchy.v);
+	if (r->cpu.shares.set)
+		cg_set(cpu, "cpu.shares", "linux.resources.cpu.shares", "%llu", (unsigned long long)r->cpu.shares.v);
+	if (r->cpu.period.set)
+		cg_set(cpu, "cpu.cfs_period_us", "linux.resources.cpu.period", "%llu",
+		       (unsigned long long)r->cpu.period.v);
+	if (r->cpu.quota.set)
+		cg_set(cpu, "cpu.cfs_quota_us", "linux.resources.cpu.quota", "%lld", (long long)r->cpu.quota.v);
+	if (r->cpu.burst.set)
+		cg_set(cpu, "cpu.cfs_burst_us", "linux.resources.cpu.burst", "%llu", (unsigned long long)r->cpu.burst.v);
+	if (r->cpu.realtime_period.set)
+		cg_set(cpu, "cpu.rt_period_us", "linux.resources.cpu.realtimePeriod", "%llu",
+		       (unsigned long long)r->cpu.realtime_period.v);
+	if (r->cpu.realtime_runtime.set)
+		cg_set(cpu, "cpu.rt_runtime_us", "linux.resources.cpu.realtimeRuntime", "%lld",
+		       (long long)r->cpu.realtime_runtime.v);
+	if (r->cpu.idle.set)
+		cg_set(cpu, "cpu.idle", "linux.resources.cpu.idle", "%lld", (long long)r->cpu.idle.v);
+	if (r->cpu.cpus)
+		cg_set(cs, "cpuset.cpus", "linux.resources.cpu.cpus", "%s", r->cpu.cpus);
+	if (r->cpu.mems)
+		cg_set(cs, "cpuset.mems", "linux.resources.cpu.mems", "%s", r->cpu.mems);
+	if (r->pids.limit.set) {
+		fmt_limit(v, sizeof v, r->pids.limit.v <= 0 ? -1 : r->pids.limit.v, "max");
+		cg_set(pids, "pids.max", "linux.resources.pids.limit", "%s", v);
+	}
+	if (r->block_io.weight.set)
+		cg_set(blk, "blkio.weight", "linux.resources.blockIO.weight", "%lld", (long long)r->block_io.weight.v);
+	for (int i = 0; i < r->block_io.weight_device.n; i++) {
+		const struct weight_dev_cfg *d = ARR_AT(r->block_io.weight_device, struct weight_dev_cfg, i);
+		if (d->weight.set)
+			cg_set(blk, "blkio.weight_device", "linux.resources.blockIO.weightDevice", "%lld:%lld %lld",
+			       (long long)d->major.v, (long long)d->minor.v, (long long)d->weight.v);
+	}
+	const struct { const struct arr *a; const char *file, *what; } thr[] = {
+		{ &r->block_io.throttle_read_bps, "blkio.throttle.read_bps_device", "throttleReadBpsDevice" },
+		{ &r->block_io.throttle_write_bps, "blkio.throttle.write_bps_device", "throttleWriteBpsDevice" },
+		{ &r->block_io.throttle_read_iops, "blkio.throttle.read_iops_device", "throttleReadIOPSDevice" },
+		{ &r->block_io.throttle_write_iops, "blkio.throttle.write_iops_device", "throttleWriteIOPSDevice" },
+	};
+	for (size_t t = 0; t < ARRAY_LEN(thr); t++)
+		for (int i = 0; i < thr[t].a->n; i++) {
+			const struct throttle_dev_cfg *d = ARR_AT(*thr[t].a, struct throttle_dev_cfg, i);
+			char what[80];
+			snprintf(what, sizeof what, "linux.resources.blockIO.%s", thr[t].what);
+			cg_set(blk, thr[t].file, what, "%lld:%lld %llu", (long long)d->major.v, (long long)d->minor.v,
+			       (unsigned long long)d->rate.v);
+		}
+	for (int i = 0; i < r->hugepage_limits.n; i++) {
+		const struct hugepage_cfg *h = ARR_AT(r->hugepage_limits, struct hugepage_cfg, i);
+		char file[64];
+		snprintf(file, sizeof file, "hugetlb.%s.limit_in_bytes", h->page_size);
+		cg_set(huge, file, "linux.resources.hugepageLimits", "%llu", (unsigned long long)h->limit.v);
+	}
+	if (r->network.class_id.set)
+		cg_set(g->fd[cg_ctrl("net_cls")], "net_cls.classid", "linux.resources.network.classID", "%lld",
+		       (long long)r->network.class_id.v);
+	for (int i = 0; i < r->network.priorities.n; i++) {
+		const struct prio_cfg *p = ARR_AT(r->network.priorities, struct prio_cfg, i);
+		cg_set(g->fd[cg_ctrl("net_prio")], "net_prio.ifpriomap", "linux.resources.network.priorities",
+		       "%s %lld", p->name, (long long)p->priority.v);
+	}
+	for (int i = 0; i < r->rdma.n; i++) {
+		const struct rdma_cfg *d = ARR_AT(r->rdma, struct rdma_cfg, i);
+		char hh[24] = "max", ho[24] = "max";
+		if (d->hca_handles.set)
+			snprintf(hh, sizeof hh, "%lld", (long long)d->hca_handles.v);
+		if (d->hca_objects.set)
+			snprintf(ho, sizeof ho, "%lld", (long long)d->hca_objects.v);
+		cg_set(g->fd[cg_ctrl("rdma")], "rdma.max", "linux.resources.rdma", "%s hca_handle=%s hca_object=%s",
+		       d->key, hh, ho);
+	}
+	if (r->unified.n)
+		die("linux.resources.unified: needs cgroup2, and this host's controllers are on v1");
+}
+
+/* cgroup2 files, with the conversions runc makes from v1 values. */
+static void cg_apply_v2(const struct cgroup *g, const struct resources_cfg *r)
+{
+	int fd = g->fd[0];
+	char v[32];
+	if (r->memory.limit.set) {
+		fmt_limit(v, sizeof v, r->memory.limit.v, "max");
+		cg_set(fd, "memory.max", "linux.resources.memory.limit", "%s", v);
+	}
+	if (r->memory.reservation.set) {
+		fmt_limit(v, sizeof v, r->memory.reservation.v, "max");
+		cg_set(fd, "memory.low", "linux.resources.memory.reservation", "%s", v);
+	}
+	if (r->memory.swap.set) {
+		/* OCI's swap is memory+swap; cgroup2 limits swap alone */
+		int64_t sw = r->memory.swap.v;
+		if (sw > 0 && r->memory.limit.set && r->memory.limit.v > 0) {
+			if (sw < r->memory.limit.v)
+				die("linux.resources.memory.swap: %lld is below the memory limit", (long long)sw);
+			sw -= r->memory.limit.v;
+		}
+		fmt_limit(v, sizeof v, sw, "max");
+		cg_set(fd, "memory.swap.max", "linux.resources.memory.swap", "%s", v);
+	}
+	if (r->memory.disable_oom_killer.set && r->memory.disable_oom_killer.v)
+		die("linux.resources.memory.disableOOMKiller: cgroup2 has no such switch");
+	if (r->cpu.shares.set && r->cpu.shares.v)
+		cg_set(fd, "cpu.weight", "linux.resources.cpu.shares", "%llu",
+		       (unsigned long long)(r->cpu.shares.v < 2 ? 1
+				  : r->cpu.shares.v > 262144 ? 10000
+				  : 1 + ((r->cpu.shares.v - 2) * 9999) / 262142));
+	if (r->cpu.quota.set || r->cpu.period.set) {
+		char q[24] = "max";
+		if (r->cpu.quota.set && r->cpu.quota.v > 0)
+			snprintf(q, sizeof q, "%lld", (long long)r->cpu.quota.v);
+		cg_set(fd, "cpu.max", "linux.resources.cpu.quota", "%s %llu", q,
+		       (unsigned long long)(r->cpu.period.set && r->cpu.period.v ? r->cpu.period.v : 100000));
+	}
+	if (r->cpu.burst.set)
+		cg_set(fd, "cpu.max.burst", "linux.resources.cpu.burst", "%llu", (unsigned long long)r->cpu.burst.v);
+	if (r->cpu.idle.set)
+		cg_set(fd, "cpu.idle", "linux.resources.cpu.idle", "%lld", (long long)r->cpu.idle.v);
+	if (r->cpu.realtime_runtime.set || r->cpu.realtime_period.set)
+		die("linux.resources.cpu.realtimeRuntime: cgroup2 has no realtime controller");
+	if (r->cpu.cpus)
+		cg_set(fd, "cpuset.cpus", "linux.resources.cpu.cpus", "%s", r->cpu.cpus);
+	if (r->cpu.mems)
+		cg_set(fd, "cpuset.mems", "linux.resources.cpu.mems", "%s", r->cpu.mems);
+	if (r->pids.limit.set) {
+		fmt_limit(v, sizeof v, r->pids.limit.v <= 0 ? -1 : r->pids.limit.v, "max");
+		cg_set(fd, "pids.max", "linux.resources.pids.limit", "%s", v);
+	}
+	if (r->block_io.weight.set && r->block_io.weight.v)
+		cg_set(fd, "io.weight", "linux.resources.blockIO.weight", "%lld",
+		       (long long)(1 + (r->block_io.weight.v - 10) * 9999 / 990));
+	for (int i = 0; i < r->block_io.weight_device.n; i++) {
+		const struct weight_dev_cfg *d = ARR_AT(r->block_io.weight_device, struct weight_dev_cfg, i);
+		if (d->weight.set)
+			cg_set(fd, "io.weight", "linux.resources.blockIO.weightDevice", "%lld:%lld %lld",
+			       (long long)d->major.v, (long long)d->minor.v,
+			       (long long)(1 + (d->weight.v - 10) * 9999 / 990));
+	}
+	const struct { const struct arr *a; const char *key, *what; } thr[] = {
+		{ &r->block_io.throttle_read_bps, "rbps", "throttleReadBpsDevice" },
+		{ &r->block_io.throttle_write_bps, "wbps", "throttleWriteBpsDevice" },
+		{ &r->block_io.throttle_read_iops, "riops", "throttleReadIOPSDevice" },
+		{ &r->block_io.throttle_write_iops, "wiops", "throttleWriteIOPSDevice" },
+	};
+	for (size_t t = 0; t < ARRAY_LEN(thr); t++)
+		for (int i = 0; i < thr[t].a->n; i++) {
+			const struct throttle_dev_cfg *d = ARR_AT(*thr[t].a, struct throttle_dev_cfg, i);
+			char what[80];
+			snprintf(what, sizeof what, "linux.resources.blockIO.%s", thr[t].what);
+			cg_set(fd, "io.max", what, "%lld:%lld %s=%llu", (long long)d->major.v, (long long)d->minor.v,
+			       thr[t].key, (unsigned long long)d->rate.v);
+		}
+	for (int i = 0; i < r->hugepage_limits.n; i++) {
+		const struct hugepage_cfg *h = ARR_AT(r->hugepage_limits, struct hugepage_cfg, i);
+		char file[64];
+		snprintf(file, sizeof file, "hugetlb.%s.max", h->page_size);
+		cg_set(fd, file, "linux.resources.hugepageLimits", "%llu", (unsigned long long)h->limit.v);
+	}
+	for (int i = 0; i < r->rdma.n; i++) {
+		const struct rdma_cfg *d = ARR_AT(r->rdma, struct rdma_cfg, i);
+		char hh[24] = "max", ho[24] = "max";
+		if (d->hca_handles.set)
+			snprintf(hh, sizeof hh, "%lld", (long long)d->hca_handles.v);
+		if (d->hca_objects.set)
+			snprintf(ho, sizeof ho, "%lld", (long long)d->hca_objects.v);
+		cg_set(fd, "rdma.max", "linux.resources.rdma", "%s hca_handle=%s hca_object=%s", d->key, hh, ho);
+	}
+	if (r->network.class_id.set || r->network.priorities.n)
+		die("linux.resources.network: cgroup2 has no net_cls or net_prio controller");
+	for (int i = 0; i < r->unified.n; i++) {
+		const char *k = r->unified.v[i].k;
+		char what[300];
+		if (strchr(k, '/') || k[0] == '.' || !strchr(k, '.'))
+			die("linux.resources.unified: \"%s\" is not a cgroup file name", k);
+		snprintf(what, sizeof what, "linux.resources.unified.%s", k);
+		cg_set(fd, k, what, "%s", r->unified.v[i].v);
+	}
+}
+
+/* v1 devices.allow/deny: the rules in order, as the kernel applies them. */
+static void cg_devices_v1(const struct cgroup *g, const struct resources_cfg *r)
+{
+	int fd = g->fd[cg_ctrl("devices")];
+	for (int i = 0; i < r->devices.n; i++) {
+		const struct dev_rule_cfg *d = ARR_AT(r->devices, struct dev_rule_cfg, i);
+		char maj[24] = "*", min[24] = "*";
+		if (d->major.set && d->major.v >= 0)
+			snprintf(maj, sizeof maj, "%lld", (long long)d->major.v);
+		if (d->minor.set && d->minor.v >= 0)
+			snprintf(min, sizeof min, "%lld", (long long)d->minor.v);
+		cg_set(fd, d->allow ? "devices.allow" : "devices.deny", "linux.resources.devices", "%s %s:%s %s",
+		       d->type && d->type[0] ? d->type : "a", maj, min, d->access && d->access[0] ? d->access : "rwm");
+	}
+}
+
+/* The directory of the container's cgroup in one hierarchy (v2: i = 0). */
+static int cg_open_one(const struct cgroup *g, int i, bool create)
+{
+	char root[64];
+	if (g->layout == CG_V2 || g->layout == CG_NONE)
+		snprintf(root, sizeof root, CG_ROOT);
+	else
+		snprintf(root, sizeof root, CG_ROOT "/%s", cg_v1_ctrls[i]);
+	int AUTOCLOSE rfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rfd < 0)
+		return -1;
+	if (create)
+		return cg_mkdirs(rfd, g->path, g->layout != CG_V2 && !strcmp(cg_v1_ctrls[i], "cpuset"));
+	return openat(rfd, g->path + 1, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* Open the container's existing cgroup directories (all, or only the one
+ * that tracks its processes); false if it has none. */
+static bool cg_open(struct cgroup *g, const char *path, bool all)
+{
+	cg_init(g);
+	if (!path || !path[0])
+		return false;
+	g->layout = cg_detect();
+	snprintf(g->path, sizeof g->path, "%s", path);
+	bool any = false;
+	for (int i = 0; i < (g->layout == CG_V2 ? 1 : CG_NCTRL) && g->layout != CG_NONE && (all || !any); i++)
+		any |= (g->fd[i] = cg_open_one(g, i, false)) >= 0;
+	return any;
+}
+
+/* The directory that lists the container's processes and freezes them. */
+static int cg_main_fd(const struct cgroup *g)
+{
+	for (int i = 0; i < CG_NCTRL; i++)
+		if (g->fd[i] >= 0)
+			return g->fd[i];
+	return -1;
+}
+
+/* Whether this cgroup2 directory is delegated to us (a rootless runtime may
+ * only use a subtree it owns). */
+static bool cg_v2_delegated(const char *path)
+{
+	char p[PATH_MAX];
+	snprintf(p, sizeof p, CG_ROOT "%.2048s", path);
+	/* the nearest existing ancestor must be ours */
+	for (char *slash; p[0];) {
+		struct stat st;
+		if (stat(p, &st) == 0)
+			return st.st_uid == geteuid() && access(p, W_OK) == 0;
+		if (!(slash = strrchr(p, '/')) || slash == p + strlen(CG_ROOT))
+			return false;
+		*slash = 0;
+	}
+	return false;
+}
+
+/*
+ * Give the container its cgroup before its init runs anything: create it,
+ * apply linux.resources and move pid in.  Returns false when the container
+ * runs without a cgroup (none here, or rootless without delegation).
+ */
+static bool cg_setup(struct cgroup *g, const struct config *cfg, const char *id, pid_t pid, bool rootless)
+{
+	const struct resources_cfg *r = &cfg->linux.resources;
+	bool want = resources_wanted(r);
+	char own[PATH_MAX];
+
+	cg_init(g);
+	g->layout = cg_detect();
+	debug("cgroup layout: %s", cg_layout_names[g->layout]);
+	if (g->layout == CG_NONE) {
+		if (want)
+			die("linux.resources: this host has no cgroups to apply them with");
+		debug("no cgroups on this host: the container runs without one");
+		return false;
+	}
+	cg_own_path(g->layout == CG_V2 ? "" : "freezer", own, sizeof own);
+	if (cg_path(cfg->linux.cgroups_path, id, own, g->path, sizeof g->path) < 0)
+		die("linux.cgroupsPath: \"%s\" is too long or climbs out of the hierarchy", cfg->linux.cgroups_path);
+	if (rootless && (g->layout != CG_V2 || !cg_v2_delegated(g->path))) {
+		if (want)
+			die("linux.resources: a rootless container needs a cgroup2 subtree delegated to uid %u "
+			    "(this host has %s cgroups)", (unsigned)geteuid(), cg_layout_names[g->layout]);
+		debug("rootless without a delegated cgroup: the container runs without one");
+		return false;
+	}
+	if (g->layout == CG_V2) {
+		char ctrls[128] = "";
+		if (r->memory.limit.set || r->memory.reservation.set || r->memory.swap.set)
+			strcat(ctrls, "memory ");
+		if (r->pids.limit.set)
+			strcat(ctrls, "pids ");
+		if (r->cpu.shares.set || r->cpu.quota.set || r->cpu.period.set || r->cpu.burst.set || r->cpu.idle.set)
+			strcat(ctrls, "cpu ");
+		if (r->cpu.cpus || r->cpu.mems)
+			strcat(ctrls, "cpuset ");
+		if (r->block_io.weight.set || r->block_io.weight_device.n || r->block_io.throttle_read_bps.n ||
+		    r->block_io.throttle_write_bps.n || r->block_io.throttle_read_iops.n ||
+		    r->block_io.throttle_write_iops.n)
+			strcat(ctrls, "io ");
+		if (r->hugepage_limits.n)
+			strcat(ctrls, "hugetlb ");
+		if (r->rdma.n)
+			strcat(ctrls, "rdma ");
+		int AUTOCLOSE rfd = open(CG_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (ctrls[0] && rfd >= 0)
+			cg_v2_enable(rfd, g->path, ctrls);
+		if ((g->fd[0] = cg_open_one(g, 0, true)) < 0)
+			die_errno("create cgroup %s", g->path);
+		cg_apply_v2(g, r);
+		if (r->devices.n)
+			debug("linux.resources.devices: device rules on cgroup2 need an eBPF program (not yet)");
+	} else {
+		for (int i = 0; cg_v1_ctrls[i]; i++) {
+			char root[64];
+			snprintf(root, sizeof root, CG_ROOT "/%s", cg_v1_ctrls[i]);
+			if (access(root, F_OK) < 0)
+				continue;
+			if ((g->fd[i] = cg_open_one(g, i, true)) < 0)
+				die_errno("create cgroup %s in %s", g->path, cg_v1_ctrls[i]);
+		}
+		cg_apply_v1(g, r);
+		cg_devices_v1(g, r);
+	}
+	for (int i = 0; i < CG_NCTRL; i++)
+		if (g->fd[i] >= 0)
+			cg_set(g->fd[i], "cgroup.procs", "move the container into its cgroup", "%d", (int)pid);
+	return true;
+}
+
+/* Move another process (exec) into the container's cgroup. */
+static void cg_join(const struct cgroup *g, pid_t pid)
+{
+	for (int i = 0; i < CG_NCTRL; i++)
+		if (g->fd[i] >= 0)
+			cg_set(g->fd[i], "cgroup.procs", "join the container's cgroup", "%d", (int)pid);
+}
+
+/* Every process in the cgroup. */
+static int cg_pids(const struct cgroup *g, pid_t *out, int max)
+{
+	char buf[65536];
+	int n = 0, fd = cg_main_fd(g);
+	if (fd < 0 || read_file_at(fd, "cgroup.procs", buf, sizeof buf) < 0)
+		return 0;
+	for (char *p = strtok(buf, "\n"); p && n < max; p = strtok(NULL, "\n"))
+		out[n++] = (pid_t)atoi(p);
+	return n;
+}
+
+/* Freeze (or thaw) the cgroup and wait until the kernel says it is. */
+static int cg_freeze(const struct cgroup *g, bool freeze)
+{
+	char buf[256];
+	int v1 = g->layout == CG_V2 ? -1 : g->fd[cg_ctrl("freezer")];
+	int fd = g->layout == CG_V2 ? g->fd[0] : v1;
+	if (fd < 0 || (g->layout == CG_V2 && faccessat(fd, "cgroup.freeze", F_OK, 0) < 0)) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	if (g->layout == CG_V2 ? cg_set(fd, "cgroup.freeze", NULL, "%d", freeze)
+			       : cg_set(fd, "freezer.state", NULL, freeze ? "FROZEN" : "THAWED"))
+		return -1;
+	for (int i = 0; i < 2000; i++) {
+		bool done;
+		if (g->layout == CG_V2)
+			done = read_file_at(fd, "cgroup.events", buf, sizeof buf) >= 0 &&
+			       strstr(buf, freeze ? "frozen 1" : "frozen 0");
+		else
+			done = read_file_at(fd, "freezer.state", buf, sizeof buf) >= 0 &&
+			       !strncmp(buf, freeze ? "FROZEN" : "THAWED", 6);
+		if (done)
+			return 0;
+		usleep(1000);
+	}
+	errno = ETIMEDOUT;
+	return -1;
+}
+
+static bool cg_frozen(const struct cgroup *g)
+{
+	char buf[256];
+	if (g->layout == CG_V2)
+		return g->fd[0] >= 0 && read_file_at(g->fd[0], "cgroup.events", buf, sizeof buf) >= 0 &&
+		       strstr(buf, "frozen 1");
+	int fd = g->fd[cg_ctrl("freezer")];
+	return fd >= 0 && read_file_at(fd, "freezer.state", buf, sizeof buf) >= 0 && !strncmp(buf, "FROZEN", 6);
+}
+
+static bool state_cgroup_frozen(const struct state *s)
+{
+	struct cgroup g;
+	bool frozen = cg_open(&g, s->cgroup, false) && cg_frozen(&g);
+	for (int i = 0; i < CG_NCTRL; i++)
+		if (g.fd[i] >= 0)
+			close(g.fd[i]);
+	return frozen;
+}
+
+/*
+ * Signal every process of the container so that none escapes: cgroup.kill
+ * where the kernel has it (SIGKILL), else freeze, signal each, thaw.
+ */
+static int cg_signal_all(const struct cgroup *g, int sig)
+{
+	pid_t pids[4096];
+	if (sig == SIGKILL && g->layout == CG_V2 && g->fd[0] >= 0 && cg_set(g->fd[0], "cgroup.kill", NULL, "1") == 0)
+		return 0;
+	bool frozen = cg_freeze(g, true) == 0;
+	int n = cg_pids(g, pids, (int)ARRAY_LEN(pids));
+	for (int i = 0; i < n; i++)
+		kill(pids[i], sig);
+	if (frozen)
+		cg_freeze(g, false);
+	return n;
+}
+
+/* Remove the container's cgroup (its processes must be gone). */
+static void cg_remove(struct cgroup *g)
+{
+	char root[PATH_MAX + 64];
+	for (int i = 0; i < CG_NCTRL; i++) {
+		if (g->fd[i] < 0)
+			continue;
+		close(g->fd[i]);
+		g->fd[i] = -1;
+		if (g->layout == CG_V2)
+			snprintf(root, sizeof root, CG_ROOT "%s", g->path);
+		else
+			snprintf(root, sizeof root, CG_ROOT "/%s%s", cg_v1_ctrls[i], g->path);
+		/* a cgroup is busy for a moment after its last process exits */
+		for (int t = 0; t < 100 && rmdir(root) < 0 && errno == EBUSY; t++)
+			usleep(1000);
+	}
+}
+
+/* === 11. init =========================================================== */
 
 /*
  * The runtime and the container's init talk over a SOCK_SEQPACKET pair,
@@ -4089,6 +4775,8 @@ static NORETURN void container_init(struct container *c, int listen_fd)
 	 * when the slow path's intermediate child exits on purpose) */
 	g_err.report_fd = c->sync_fd;
 	init_recv(c, 'G', &go);
+	if ((cfg->ns_new & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+		die_errno("unshare the cgroup namespace");
 	/* while still dumpable: a non-dumpable process's /proc/self files
 	 * belong to root, and a rootless init could not write this one */
 	if (p->oom_score_adj.set) {
@@ -4160,7 +4848,7 @@ static NORETURN void container_init(struct container *c, int listen_fd)
 	exec_process(p, c->rootless, c->has_seccomp ? &c->seccomp : NULL, result, exe);
 }
 
-/* === 11. create/start ================================================== */
+/* === 12. create/start ================================================== */
 
 /*
  * uid_map and gid_map of the child's new user namespace.  An unprivileged
@@ -4312,7 +5000,7 @@ static NORETURN void init_via_join(struct container *c, int listen_fd)
 	struct config *cfg = c->cfg;
 	g_err.report_fd = c->sync_fd;
 	join_namespaces(cfg);
-	if (unshare((int)(cfg->ns_new & ~(unsigned long)(CLONE_NEWPID | CLONE_NEWTIME))) < 0)
+	if (unshare((int)(cfg->ns_new & ~(unsigned long)(CLONE_NEWPID | CLONE_NEWTIME | CLONE_NEWCGROUP))) < 0)
 		die_errno("unshare namespaces");
 	if (cfg->ns_new & CLONE_NEWUSER) {
 		init_send(c, 'U');
@@ -4344,6 +5032,7 @@ static NORETURN void init_via_join(struct container *c, int listen_fd)
  */
 static struct {
 	struct container *c;
+	struct cgroup *cg;
 	int rootfd;
 	pid_t pid;
 	bool armed;
@@ -4365,6 +5054,8 @@ static void create_cleanup(void)
 			free(st);
 		}
 	}
+	if (g_create.cg)
+		cg_remove(g_create.cg);
 	if (c->statefd >= 0)
 		state_remove(g_create.rootfd, c->id, c->statefd);
 }
@@ -4465,7 +5156,9 @@ static pid_t create_container(struct container *c, int rootfd, struct state *out
 	bool slow = cfg->ns_join != 0 || (cfg->ns_new & CLONE_NEWTIME);
 	if (slow)
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
-	pid_t pid = clone_fork(slow ? 0 : cfg->ns_new);
+	/* the cgroup namespace is made by the init once it is in its cgroup,
+	 * so that the cgroup is the namespace's root */
+	pid_t pid = clone_fork(slow ? 0 : cfg->ns_new & ~(unsigned long)CLONE_NEWCGROUP);
 	if (pid < 0)
 		die_errno("clone the container init");
 	if (pid == 0) {
@@ -4504,6 +5197,8 @@ static pid_t create_container(struct container *c, int rootfd, struct state *out
 		write_id_maps(c, pid);
 	}
 	c->pid = pid;
+	g_create.cg = &c->cgroup;
+	c->has_cgroup = cg_setup(&c->cgroup, cfg, c->id, pid, c->rootless);
 	/* Nothing of the runtime may be read or ptraced from the container.
 	 * Only now: a non-dumpable child's /proc files belong to root, and an
 	 * unprivileged runtime could not have written its id maps. */
@@ -4543,6 +5238,8 @@ static pid_t create_container(struct container *c, int rootfd, struct state *out
 	s.pid.v = pid;
 	if (proc_stat(pid, &stc, &start) == 0)
 		s.start_time = (struct num){ start, true };
+	if (c->has_cgroup)
+		s.cgroup = c->cgroup.path;
 	state_save(&s);
 	if (out) {
 		*out = s;
@@ -4719,7 +5416,7 @@ static int wait_foreground(pid_t pid, int master, int wakefd)
 	return exit_code(status);
 }
 
-/* === 12. exec ========================================================== */
+/* === 13. exec ========================================================== */
 
 struct exec_opts {
 	const char *process_file, *console_socket, *pid_file, *cwd, *user;
@@ -4830,6 +5527,7 @@ static NORETURN void exec_child(struct container *c, const struct process_cfg *p
 		sync_send(c->sync_fd, &m, sizeof m);
 		_exit(0);
 	}
+	init_recv(c, 'G', NULL); /* in the container's cgroup now */
 	if (fchdir(rootdir) < 0 || chroot(".") < 0 || chdir("/") < 0)
 		die_errno("enter the container's root");
 	if (p->terminal) {
@@ -4902,6 +5600,12 @@ static int cmd_exec_run(int rootfd, const char *id, struct exec_opts *o)
 	parent_recv(sv[0], &m, NULL);
 	waitpid(mid, NULL, 0);
 	pid_t pid = m.pid;
+	struct cgroup cg;
+	if (cg_open(&cg, s.cgroup, true))
+		cg_join(&cg, pid);
+	m.type = 'G';
+	if (sync_send(sv[0], &m, sizeof m) < 0)
+		die_errno("start the exec'd process");
 	int wake[2] = { -1, -1 };
 	if (!o->detach) {
 		if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) < 0)
@@ -4917,13 +5621,15 @@ static int cmd_exec_run(int rootfd, const char *id, struct exec_opts *o)
 	return wait_foreground(pid, master, wake[0]);
 }
 
-/* === 13. commands ====================================================== */
+/* === 14. commands ====================================================== */
 
 /* Options of every command, as the command line leaves them. */
 struct opts {
 	const char *root, *log, *log_format, *rootless;
 	const char *bundle, *pid_file, *console_socket, *format;
-	bool detach, no_pivot, no_new_keyring, force, all, quiet, spec_rootless;
+	bool detach, no_pivot, no_new_keyring, force, all, quiet, spec_rootless, stats;
+	const char *resources_file, *up_memory, *up_memory_swap, *up_memory_reservation, *up_pids,
+		*up_cpu_quota, *up_cpu_period, *up_cpu_shares, *up_cpus, *up_mems, *up_blkio_weight;
 	int preserve_fds;
 	struct exec_opts exec;
 };
@@ -5041,7 +5747,10 @@ static int cmd_kill(int rootfd, const char *id, const char *signame, bool all)
 	state_open(rootfd, id, &s);
 	if (s.status != ST_CREATED && s.status != ST_RUNNING && s.status != ST_PAUSED)
 		die("container %s is not running (%s)", id, status_names[s.status]);
-	if (all) {
+	struct cgroup cg;
+	if (all && cg_open(&cg, s.cgroup, true)) {
+		cg_signal_all(&cg, sig);
+	} else if (all) {
 		pid_t pids[4096];
 		int n = pids_in_container(&s, pids, (int)ARRAY_LEN(pids));
 		for (int i = 0; i < n; i++)
@@ -5077,6 +5786,23 @@ static void wait_gone(const struct state *s, int ms)
 		usleep(1000);
 }
 
+/* What is left of a stopped container: processes it left in its cgroup
+ * (a container sharing our pid namespace), the cgroup, the hooks, the state. */
+static void delete_stopped(int rootfd, const struct state *s)
+{
+	struct cgroup cg;
+	if (cg_open(&cg, s->cgroup, true)) {
+		pid_t pids[16];
+		for (int t = 0; t < 100 && cg_pids(&cg, pids, 16) > 0; t++) {
+			cg_signal_all(&cg, SIGKILL);
+			usleep(1000);
+		}
+		cg_remove(&cg);
+	}
+	run_poststop(s);
+	state_remove(rootfd, s->id, s->dirfd);
+}
+
 static int cmd_delete(int rootfd, const char *id, bool force)
 {
 	struct state s;
@@ -5104,8 +5830,7 @@ static int cmd_delete(int rootfd, const char *id, bool force)
 		if (state_pid_alive(&s))
 			die("container %s did not stop after SIGKILL", id);
 	}
-	run_poststop(&s);
-	state_remove(rootfd, id, s.dirfd);
+	delete_stopped(rootfd, &s);
 	return 0;
 }
 
@@ -5205,8 +5930,7 @@ static int cmd_run(int rootfd, const char *id, const struct opts *o)
 		return 0;
 	int code = wait_foreground(pid, c.tty_master, wake[0]);
 	lock_dir(s.dirfd);
-	run_poststop(&s);
-	state_remove(rootfd, id, s.dirfd);
+	delete_stopped(rootfd, &s);
 	return code;
 }
 
@@ -5265,7 +5989,9 @@ static int cmd_ps(int rootfd, const char *id, const struct opts *o)
 	state_open(rootfd, id, &s);
 	if (s.status == ST_STOPPED || s.status == ST_CREATING)
 		die("container %s is not running", id);
-	int n = pids_in_container(&s, pids, (int)ARRAY_LEN(pids));
+	struct cgroup cg;
+	int n = cg_open(&cg, s.cgroup, false) ? cg_pids(&cg, pids, (int)ARRAY_LEN(pids))
+					       : pids_in_container(&s, pids, (int)ARRAY_LEN(pids));
 	if (o->format && !strcmp(o->format, "json")) {
 		struct jw w = { .indent = -1 };
 		jw_open(&w, NULL, '[');
@@ -5284,6 +6010,168 @@ static int cmd_ps(int rootfd, const char *id, const struct opts *o)
 		cmd[strcspn(cmd, "\n")] = 0;
 		printf("%-8d %s\n", (int)pids[i], cmd);
 	}
+	return 0;
+}
+
+/* A running container's cgroup, or an error saying why there is none. */
+static void open_container_cgroup(struct state *s, struct cgroup *cg, const char *why)
+{
+	if (s->status == ST_STOPPED || s->status == ST_CREATING)
+		die("container %s is not running", s->id);
+	if (!cg_open(cg, s->cgroup, true))
+		die("%s needs the container's cgroup, and it has none (rootless without a delegated "
+		    "cgroup2 subtree, or a host without cgroups)", why);
+}
+
+static int cmd_pause(int rootfd, const char *id, bool pause)
+{
+	struct state s;
+	struct cgroup cg;
+	state_open(rootfd, id, &s);
+	lock_dir(s.dirfd);
+	if (pause ? s.status != ST_RUNNING && s.status != ST_CREATED : s.status != ST_PAUSED)
+		die("container %s is %s", id, status_names[s.status]);
+	open_container_cgroup(&s, &cg, pause ? "pause" : "resume");
+	if (cg_freeze(&cg, pause) < 0)
+		die_errno("%s: %s", pause ? "freeze" : "thaw",
+			  errno == ENOTSUP ? "no freezer on this host" : "the cgroup");
+	return 0;
+}
+
+/*
+ * update: resources from -r FILE (a linux.resources object) or from flags
+ * like runc's, applied to the running container's cgroup.
+ */
+static int cmd_update(int rootfd, const char *id, const struct opts *o)
+{
+	struct state s;
+	struct cgroup cg;
+	struct resources_cfg r;
+	struct json j;
+	memset(&r, 0, sizeof r);
+	if (o->resources_file) {
+		char err[300];
+		size_t len;
+		const char *base;
+		char *buf = NULL;
+		if (!strcmp(o->resources_file, "-")) { /* like runc: stdin */
+			buf = xmalloc(CONFIG_MAX_BYTES + 1);
+			ssize_t r;
+			len = 0;
+			while (len < CONFIG_MAX_BYTES && (r = read(0, buf + len, CONFIG_MAX_BYTES - len)) > 0)
+				len += (size_t)r;
+		} else {
+			int AUTOCLOSE dfd = open_parent_dir(o->resources_file, &base);
+			buf = dfd < 0 ? NULL : read_config_file(dfd, base, &len, err, sizeof err);
+			if (!buf)
+				die("resources %s: %s", o->resources_file, dfd < 0 ? strerror(errno) : err);
+		}
+		struct cfg_parser p = { .j = &j };
+		if (json_parse(&j, buf, len) < 0)
+			die("resources %s: %s", o->resources_file, j.err);
+		if (setjmp(p.fail))
+			die("resources %s: %s", o->resources_file, j.err);
+		cfg_object(&p, 0, &resources_s, &r);
+	}
+	const struct { const char *v; void *dst; bool u; } flags[] = {
+		{ o->up_memory, &r.memory.limit, false }, { o->up_memory_swap, &r.memory.swap, false },
+		{ o->up_memory_reservation, &r.memory.reservation, false }, { o->up_pids, &r.pids.limit, false },
+		{ o->up_cpu_quota, &r.cpu.quota, false }, { o->up_cpu_period, &r.cpu.period, true },
+		{ o->up_cpu_shares, &r.cpu.shares, true }, { o->up_blkio_weight, &r.block_io.weight, false },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(flags); i++) {
+		long long v;
+		if (!flags[i].v)
+			continue;
+		if (parse_llong(flags[i].v, flags[i].u ? 0 : -1, INT64_MAX, &v) < 0)
+			die("update: %s is not a valid number", flags[i].v);
+		if (flags[i].u)
+			*(struct unum *)flags[i].dst = (struct unum){ (uint64_t)v, true };
+		else
+			*(struct num *)flags[i].dst = (struct num){ v, true };
+	}
+	if (o->up_cpus)
+		r.cpu.cpus = o->up_cpus;
+	if (o->up_mems)
+		r.cpu.mems = o->up_mems;
+	state_open(rootfd, id, &s);
+	lock_dir(s.dirfd);
+	open_container_cgroup(&s, &cg, "update");
+	if (r.memory.check_before_update.v && r.memory.limit.set && r.memory.limit.v > 0 && cg.layout == CG_V2) {
+		char cur[32];
+		if (read_file_at(cg.fd[0], "memory.current", cur, sizeof cur) > 0 && atoll(cur) > r.memory.limit.v)
+			die("linux.resources.memory.limit: %lld is below the current usage %lld",
+			    (long long)r.memory.limit.v, atoll(cur));
+	}
+	if (cg.layout == CG_V2)
+		cg_apply_v2(&cg, &r);
+	else
+		cg_apply_v1(&cg, &r);
+	return 0;
+}
+
+/* One cgroup file as a number (0 when it is missing). */
+static long long cg_read_num(int fd, const char *file)
+{
+	char buf[64];
+	return fd >= 0 && read_file_at(fd, file, buf, sizeof buf) > 0 ? atoll(buf) : 0;
+}
+
+/* The value of KEY in a flat "key value" cgroup file such as cpu.stat. */
+static long long cg_read_key(int fd, const char *file, const char *key)
+{
+	char buf[4096];
+	size_t n = strlen(key);
+	if (fd < 0 || read_file_at(fd, file, buf, sizeof buf) < 0)
+		return 0;
+	for (char *l = buf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (!strncmp(l, key, n) && l[n] == ' ')
+			return atoll(l + n + 1);
+	return 0;
+}
+
+/* events --stats: one stats record, in runc's shape. */
+static int cmd_events(int rootfd, const char *id, const struct opts *o)
+{
+	struct state s;
+	struct cgroup cg;
+	struct jw w = { .indent = -1 };
+	if (!o->stats)
+		die("events: only --stats is supported (one record, then exit)");
+	state_open(rootfd, id, &s);
+	open_container_cgroup(&s, &cg, "events");
+	bool v2 = cg.layout == CG_V2;
+	int mem = v2 ? cg.fd[0] : cg.fd[cg_ctrl("memory")], cpu = v2 ? cg.fd[0] : cg.fd[cg_ctrl("cpu")];
+	int pids = v2 ? cg.fd[0] : cg.fd[cg_ctrl("pids")];
+	jw_open(&w, NULL, '{');
+	jw_str(&w, "type", "stats");
+	jw_str(&w, "id", id);
+	jw_open(&w, "data", '{');
+	jw_open(&w, "cpu", '{');
+	jw_open(&w, "usage", '{');
+	jw_int(&w, "total", v2 ? cg_read_key(cpu, "cpu.stat", "usage_usec") * 1000 : cg_read_num(cpu, "cpuacct.usage"));
+	jw_int(&w, "user", v2 ? cg_read_key(cpu, "cpu.stat", "user_usec") * 1000 : 0);
+	jw_int(&w, "kernel", v2 ? cg_read_key(cpu, "cpu.stat", "system_usec") * 1000 : 0);
+	jw_close(&w, '}');
+	jw_open(&w, "throttling", '{');
+	jw_int(&w, "periods", cg_read_key(cpu, "cpu.stat", "nr_periods"));
+	jw_int(&w, "throttled_periods", cg_read_key(cpu, "cpu.stat", "nr_throttled"));
+	jw_close(&w, '}');
+	jw_close(&w, '}');
+	jw_open(&w, "memory", '{');
+	jw_open(&w, "usage", '{');
+	jw_int(&w, "usage", cg_read_num(mem, v2 ? "memory.current" : "memory.usage_in_bytes"));
+	jw_int(&w, "max", cg_read_num(mem, v2 ? "memory.peak" : "memory.max_usage_in_bytes"));
+	jw_int(&w, "limit", cg_read_num(mem, v2 ? "memory.max" : "memory.limit_in_bytes"));
+	jw_close(&w, '}');
+	jw_close(&w, '}');
+	jw_open(&w, "pids", '{');
+	jw_int(&w, "current", cg_read_num(pids, "pids.current"));
+	jw_int(&w, "limit", cg_read_num(pids, "pids.max"));
+	jw_close(&w, '}');
+	jw_close(&w, '}');
+	jw_close(&w, '}');
+	print_free(w.buf);
 	return 0;
 }
 
@@ -5460,7 +6348,7 @@ static int cmd_features(void)
 	return 0;
 }
 
-/* === 14. command line ================================================== */
+/* === 15. command line ================================================== */
 
 enum { OPT_FLAG, OPT_STR, OPT_INT, OPT_ENV, OPT_CAP, OPT_IGNORE, OPT_IGNORE_ARG };
 struct optdef {
@@ -5501,6 +6389,16 @@ static const struct optdef spec_opts[] = { OF("bundle", 'b', OPT_STR, bundle),
 					   OF("rootless", 0, OPT_FLAG, spec_rootless), { NULL, 0, 0, 0 } };
 static const struct optdef ps_opts[] = { OF("format", 'f', OPT_STR, format), { NULL, 0, 0, 0 } };
 static const struct optdef no_opts[] = { { NULL, 0, 0, 0 } };
+static const struct optdef update_opts[] = {
+	OF("resources", 'r', OPT_STR, resources_file), OF("memory", 0, OPT_STR, up_memory),
+	OF("memory-swap", 0, OPT_STR, up_memory_swap), OF("memory-reservation", 0, OPT_STR, up_memory_reservation),
+	OF("pids-limit", 0, OPT_STR, up_pids), OF("cpu-quota", 0, OPT_STR, up_cpu_quota),
+	OF("cpu-period", 0, OPT_STR, up_cpu_period), OF("cpu-share", 0, OPT_STR, up_cpu_shares),
+	OF("cpuset-cpus", 0, OPT_STR, up_cpus), OF("cpuset-mems", 0, OPT_STR, up_mems),
+	OF("blkio-weight", 0, OPT_STR, up_blkio_weight), { NULL, 0, 0, 0 },
+};
+static const struct optdef events_opts[] = { OF("stats", 0, OPT_FLAG, stats), { "interval", 0, OPT_IGNORE_ARG, 0 },
+					     { NULL, 0, 0, 0 } };
 
 static const struct command {
 	const char *name;
@@ -5521,8 +6419,8 @@ static const struct command {
 	{ "features", no_opts, 0, "features" },
 	{ "pause", no_opts, 1, "pause ID" },
 	{ "resume", no_opts, 1, "resume ID" },
-	{ "update", no_opts, -1, "update [-r FILE] ID" },
-	{ "events", no_opts, -1, "events [--stats] ID" },
+	{ "update", update_opts, 1, "update [-r FILE|-] [--memory N] [--pids-limit N] [--cpu-quota N] ... ID" },
+	{ "events", events_opts, 1, "events --stats ID" },
 };
 
 static NORETURN void usage(int code)
@@ -5715,6 +6613,10 @@ int main(int argc, char **argv)
 		return cmd_list(rootfd, &o);
 	if (!strcmp(cmd->name, "ps"))
 		return cmd_ps(rootfd, id, &o);
-	die("%s needs cgroup support, which this build does not have yet", cmd->name);
+	if (!strcmp(cmd->name, "pause") || !strcmp(cmd->name, "resume"))
+		return cmd_pause(rootfd, id, !strcmp(cmd->name, "pause"));
+	if (!strcmp(cmd->name, "update"))
+		return cmd_update(rootfd, id, &o);
+	return cmd_events(rootfd, id, &o);
 }
 #endif
