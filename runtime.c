@@ -5750,6 +5750,9 @@ static int cmd_kill(int rootfd, const char *id, const char *signame, bool all)
 	struct cgroup cg;
 	if (all && cg_open(&cg, s.cgroup, true)) {
 		cg_signal_all(&cg, sig);
+		if (signal_init(&s, sig) < 0 && errno != ESRCH) /* it may be gone already */
+			die_errno("kill %s", id);
+		return 0;
 	} else if (all) {
 		pid_t pids[4096];
 		int n = pids_in_container(&s, pids, (int)ARRAY_LEN(pids));
@@ -6310,8 +6313,8 @@ static int cmd_features(void)
 		jw_str(&w, NULL, cap_names[i]);
 	jw_close(&w, ']');
 	jw_open(&w, "cgroup", '{');
-	jw_bool(&w, "v1", false);
-	jw_bool(&w, "v2", false);
+	jw_bool(&w, "v1", true);
+	jw_bool(&w, "v2", true);
 	jw_bool(&w, "systemd", false);
 	jw_bool(&w, "systemdUser", false);
 	jw_bool(&w, "rdma", false);
@@ -6437,7 +6440,7 @@ static NORETURN void usage(int code)
 static void version(void)
 {
 	printf("ocirun version %s\ncommit: %s\nspec: %s\nfeatures: +USERNS +PIVOT_FALLBACK %cSECCOMP "
-	       "+SECCOMP_PRECOMPILED -CGROUP\n",
+	       "+SECCOMP_PRECOMPILED +CGROUP_V1 +CGROUP_V2\n",
 	       OCIRUN_VERSION, OCIRUN_COMMIT, OCI_VERSION, OCIRUN_SECCOMP ? '+' : '-');
 	exit(0);
 }
