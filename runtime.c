@@ -68,6 +68,7 @@
 #include <sys/types.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <linux/bpf.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/sched.h>
@@ -4447,6 +4448,103 @@ static void cg_devices_v1(const struct cgroup *g, const struct resources_cfg *r)
 	}
 }
 
+/*
+ * cgroup2 has no devices files: device rules become a BPF_PROG_TYPE_CGROUP_
+ * DEVICE program, built here instruction by instruction (no libbpf).  The
+ * rules are checked last to first and the first that matches decides, as
+ * the v1 lists behave: an allow rule matches when the access asked for is
+ * within its access, a deny rule when they share any.  Without a match
+ * the answer is deny if the rules ever denied everything, else allow.
+ */
+#define INSN(c, d, s_, o, i) ((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s_), .off = (o), .imm = (i) })
+
+static int dev_access_bits(const char *a)
+{
+	int bits = 0;
+	for (; a && *a; a++)
+		bits |= *a == 'm' ? BPF_DEVCG_ACC_MKNOD : *a == 'r' ? BPF_DEVCG_ACC_READ : BPF_DEVCG_ACC_WRITE;
+	return bits ? bits : BPF_DEVCG_ACC_MKNOD | BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE;
+}
+
+static size_t cg_dev_prog(const struct resources_cfg *r, struct bpf_insn *p, size_t max)
+{
+	size_t n = 0;
+	bool deny_all = false;
+	const int all = BPF_DEVCG_ACC_MKNOD | BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE;
+	/* r2 = device type, r3 = access, r4 = major, r5 = minor */
+	p[n++] = INSN(BPF_LDX | BPF_W | BPF_MEM, 2, 1, 0, 0);
+	p[n++] = INSN(BPF_ALU64 | BPF_AND | BPF_K, 2, 0, 0, 0xffff);
+	p[n++] = INSN(BPF_LDX | BPF_W | BPF_MEM, 3, 1, 0, 0);
+	p[n++] = INSN(BPF_ALU64 | BPF_RSH | BPF_K, 3, 0, 0, 16);
+	p[n++] = INSN(BPF_LDX | BPF_W | BPF_MEM, 4, 1, 4, 0);
+	p[n++] = INSN(BPF_LDX | BPF_W | BPF_MEM, 5, 1, 8, 0);
+	for (int i = r->devices.n - 1; i >= 0 && n + 10 < max; i--) {
+		const struct dev_rule_cfg *d = ARR_AT(r->devices, struct dev_rule_cfg, i);
+		char t = d->type && d->type[0] ? d->type[0] : 'a';
+		int acc = dev_access_bits(d->access);
+		bool any_maj = !d->major.set || d->major.v < 0, any_min = !d->minor.set || d->minor.v < 0;
+		if (!d->allow && t == 'a' && acc == all && any_maj && any_min)
+			deny_all = true;
+		/* a check that fails jumps past the rest of its rule */
+		size_t end = n + (t != 'a') + 3 * (acc != all) + !any_maj + !any_min + 2;
+#define SKIP ((short)(end - n - 1))
+		if (t != 'a')
+			p[n] = INSN(BPF_JMP | BPF_JNE | BPF_K, 2, 0, SKIP, t == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR), n++;
+		if (acc != all) {
+			/* allow: no bit outside acc; deny: some bit inside acc */
+			p[n++] = INSN(BPF_ALU64 | BPF_MOV | BPF_X, 1, 3, 0, 0);
+			p[n++] = INSN(BPF_ALU64 | BPF_AND | BPF_K, 1, 0, 0, d->allow ? ~acc : acc);
+			p[n] = INSN(BPF_JMP | (d->allow ? BPF_JNE : BPF_JEQ) | BPF_K, 1, 0, SKIP, 0), n++;
+		}
+		if (!any_maj)
+			p[n] = INSN(BPF_JMP | BPF_JNE | BPF_K, 4, 0, SKIP, (int)d->major.v), n++;
+		if (!any_min)
+			p[n] = INSN(BPF_JMP | BPF_JNE | BPF_K, 5, 0, SKIP, (int)d->minor.v), n++;
+#undef SKIP
+		p[n++] = INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, d->allow);
+		p[n++] = INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+		if (t == 'a' && acc == all && any_maj && any_min)
+			return n; /* matches everything: the verifier refuses dead code */
+	}
+	p[n++] = INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, !deny_all);
+	p[n++] = INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	return n;
+}
+
+/* Load the device program and attach it to the container's cgroup. */
+static void cg_devices_v2(const struct cgroup *g, const struct resources_cfg *r)
+{
+	static struct bpf_insn prog[BPF_MAX_INSNS];
+	char log[4096] = "";
+	size_t n = cg_dev_prog(r, prog, ARRAY_LEN(prog));
+	union bpf_attr a;
+	memset(&a, 0, sizeof a);
+	a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+	a.insn_cnt = (uint32_t)n;
+	a.insns = (uint64_t)(uintptr_t)prog;
+	a.license = (uint64_t)(uintptr_t)"Apache";
+	int fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof a);
+	if (fd < 0 && errno == EINVAL) { /* again, for the verifier's reason */
+		a.log_buf = (uint64_t)(uintptr_t)log;
+		a.log_size = sizeof log;
+		a.log_level = 1;
+		fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof a);
+		log[strcspn(log, "\n")] = 0;
+	}
+	if (fd < 0)
+		die_errno("linux.resources.devices: load the cgroup2 device program%s%s%s",
+			  errno == EPERM ? " (kernels before 5.11 also need RLIMIT_MEMLOCK)" : "", log[0] ? ": " : "",
+			  log);
+	memset(&a, 0, sizeof a);
+	a.target_fd = (uint32_t)g->fd[0];
+	a.attach_bpf_fd = (uint32_t)fd;
+	a.attach_type = BPF_CGROUP_DEVICE;
+	a.attach_flags = BPF_F_ALLOW_MULTI;
+	if (syscall(SYS_bpf, BPF_PROG_ATTACH, &a, sizeof a) < 0)
+		die_errno("linux.resources.devices: attach the device program to the cgroup");
+	close(fd);
+}
+
 /* The directory of the container's cgroup in one hierarchy (v2: i = 0). */
 static int cg_open_one(const struct cgroup *g, int i, bool create)
 {
@@ -4560,7 +4658,7 @@ static bool cg_setup(struct cgroup *g, const struct config *cfg, const char *id,
 			die_errno("create cgroup %s", g->path);
 		cg_apply_v2(g, r);
 		if (r->devices.n)
-			debug("linux.resources.devices: device rules on cgroup2 need an eBPF program (not yet)");
+			cg_devices_v2(g, r);
 	} else {
 		for (int i = 0; cg_v1_ctrls[i]; i++) {
 			char root[64];

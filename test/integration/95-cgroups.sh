@@ -157,6 +157,28 @@ removed"
 }
 run_test "pure cgroup2: pause via cgroup.freeze, kill --all, delete removes the cgroup" t_v2_freeze_kill root
 
+t_v2_devices() {
+	in_layout cgroup2 true 2>/dev/null || skipt "cannot mount a private cgroup2 here"
+	mkbundle; cgpath
+	# deny all, then null fully and urandom for reading only; the
+	# eBPF program the runtime attaches decides (the last match wins)
+	cfg '.linux.resources = {"devices": [{"allow": false, "access": "rwm"},
+		{"allow": true, "type": "c", "major": 1, "minor": 3, "access": "rwm"},
+		{"allow": true, "type": "c", "major": 1, "minor": 9, "access": "r"},
+		{"allow": false, "type": "c", "major": 1, "minor": 3, "access": "w"}]}'
+	cfg '.mounts += [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs"}]'
+	set_sh 'for d in null zero urandom; do
+		head -c1 /dev/$d >/tmp/o 2>/tmp/e && r=r || r=-; (echo x >/dev/$d) 2>/tmp/e && w=w || w=-; echo "$d $r$w"; done'
+	RC=0
+	in_layout cgroup2 timeout 20 "$OCIRUN" --root "$STATE_root" run -b "$B" "$ID" </dev/null >"$B/out" 2>"$B/err" || RC=$?
+	ERR=$(cat "$B/err")
+	expect_ok "run with device rules on cgroup2"
+	expect_eq "device access" "$(cat "$B/out")" "null r-
+zero --
+urandom r-"
+}
+run_test "pure cgroup2: device rules become an eBPF program that is enforced" t_v2_devices root
+
 t_no_cgroups() {
 	mkbundle; cgpath
 	set_sh 'echo ran'
