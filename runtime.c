@@ -4098,14 +4098,17 @@ static void cg_own_path(const char *ctrl, char *out, size_t size)
  * cgroupsPath: absolute in the hierarchy; relative to the runtime's own
  * cgroup (as runc does); "slice:prefix:name" (systemd's form) becomes the
  * plain path /slice/prefix-name.scope, there being no systemd to ask.
- * Without one: /ocirun/<id>.  Nothing may climb out with "..".
+ * Without one: /ocirun/<id>, or <own>/ocirun-<id> for a rootless runtime
+ * (where a delegated subtree is).  Nothing may climb out with "..".
  */
-static int cg_path(const char *p, const char *id, const char *own, char *out, size_t size)
+static int cg_path(const char *p, const char *id, const char *own, bool rootless, char *out, size_t size)
 {
 	char a[128], b[128], c[256];
 	if ((p && strlen(p) > 1024) || strlen(own) > 1024)
 		return -1;
-	if (!p || !p[0])
+	if ((!p || !p[0]) && rootless) /* a user's default: below its own cgroup */
+		snprintf(out, size, "%.1024s/ocirun-%s", strcmp(own, "/") ? own : "", id);
+	else if (!p || !p[0])
 		snprintf(out, size, "/ocirun/%s", id);
 	else if (p[0] != '/' && sscanf(p, "%127[^:]:%127[^:]:%255s", a, b, c) == 3)
 		snprintf(out, size, "/%s/%s-%s.scope", a, b, c);
@@ -4624,7 +4627,7 @@ static bool cg_setup(struct cgroup *g, const struct config *cfg, const char *id,
 		return false;
 	}
 	cg_own_path(g->layout == CG_V2 ? "" : "freezer", own, sizeof own);
-	if (cg_path(cfg->linux.cgroups_path, id, own, g->path, sizeof g->path) < 0)
+	if (cg_path(cfg->linux.cgroups_path, id, own, rootless, g->path, sizeof g->path) < 0)
 		die("linux.cgroupsPath: \"%s\" is too long or climbs out of the hierarchy", cfg->linux.cgroups_path);
 	if (rootless && (g->layout != CG_V2 || !cg_v2_delegated(g->path))) {
 		if (want)
@@ -5923,6 +5926,11 @@ static int cmd_delete(int rootfd, const char *id, bool force)
 		if (!force)
 			die("cannot delete container %s that is %s (use --force)", id, status_names[s.status]);
 		pid_t pids[4096];
+		struct cgroup cg;
+		/* through the cgroup when there is one: it also thaws a paused
+		 * container, whose frozen processes could not die otherwise */
+		if (cg_open(&cg, s.cgroup, true))
+			cg_signal_all(&cg, SIGKILL);
 		int n = pids_in_container(&s, pids, (int)ARRAY_LEN(pids));
 		for (int i = 0; i < n; i++)
 			kill(pids[i], SIGKILL);
