@@ -31,7 +31,8 @@ set -o pipefail
 
 LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$LIB_DIR")
-TEST_FILE=$(basename "$0" .sh)
+# OCIRUN_TEST_TAG (e.g. "dev") marks a second pass over a file with another binary
+TEST_FILE=$(basename "$0" .sh)${OCIRUN_TEST_TAG:+-$OCIRUN_TEST_TAG}
 TEST_USER=ocirun-test
 RT_TIMEOUT=${RT_TIMEOUT:-20}
 
@@ -86,9 +87,14 @@ ensure_test_user() {
 		useradd --system --no-create-home --home-dir /nonexistent \
 			--shell /usr/sbin/nologin --user-group "$TEST_USER" >/dev/null 2>&1 ||
 			return 1
-		echo "$TEST_USER" >"$TDIR/created-user"
+		# machine-wide marker: the suite made this user, so a later run may
+		# remove it even if this run could not (another run was active)
+		: >"$USER_MARKER"
 	fi
+	[ -f "$USER_MARKER" ] && echo "$TEST_USER" >"$TDIR/created-user"
+	return 0
 }
+USER_MARKER=/var/tmp/ocirun-test-user.created
 
 if [ "$IS_ROOT" = 1 ]; then
 	ensure_test_user
@@ -436,6 +442,35 @@ rc() {
 }
 
 # ---------------------------------------------------------------------------
+# sh_ok SCRIPT: set args to sh -c SCRIPT, run the container, require status 0
+sh_ok() {
+	set_sh "$1"
+	run_ctr
+	expect_ok "run"
+}
+# /proc/self/mountinfo helpers (on mountinfo text printed by a container)
+mi_line() { awk -v m="$2" '$5 == m' <<<"$1" | tail -n 1; }  # last mount on M
+mi_opts() { awk '{print $6}' <<<"$1"; }                      # per-mount options
+mi_fstype() { awk '{for (i = 7; i <= NF; i++) if ($i == "-") {print $(i+1); exit}}' <<<"$1"; }
+mi_super() { awk '{for (i = 7; i <= NF; i++) if ($i == "-") {print $(i+3); exit}}' <<<"$1"; }
+mi_optional() { awk '{s=""; for (i = 7; i <= NF && $i != "-"; i++) s = s " " $i; print s}' <<<"$1"; }
+has_opt() { # has_opt OPTS OPT
+	[[ ,$1, == *,$2,* ]]
+}
+expect_opts() { # expect_opts WHAT OPTS OPT...
+	local what=$1 opts=$2 o
+	shift 2
+	for o in "$@"; do
+		if [[ $o == !* ]]; then
+			has_opt "$opts" "${o#!}" && nope "$what: options '$opts' contain ${o#!}"
+		else
+			has_opt "$opts" "$o" || nope "$what: options '$opts' lack $o"
+		fi
+	done
+	return 0
+}
+
+# ---------------------------------------------------------------------------
 # run_test NAME FUNC MODE...: run FUNC once per mode (root, user)
 run_test() {
 	local name=$1 fn=$2 mode full why rc
@@ -478,10 +513,19 @@ helper() { # helper NAME -> prints path, builds into $TDIR/helpers if needed
 	fi
 	if [ ! -x "$TDIR/helpers/$n" ]; then
 		mkdir -p "$TDIR/helpers"
-		local cc
-		cc=$(command -v musl-gcc || command -v cc || command -v gcc) || return 1
-		"$cc" -O2 -static -o "$TDIR/helpers/$n" "$LIB_DIR/helpers/$n.c" 2>/dev/null ||
-			"$cc" -O2 -o "$TDIR/helpers/$n" "$LIB_DIR/helpers/$n.c" || return 1
+		# musl-gcc hides the kernel UAPI headers: link them in like the Makefile
+		local k=$TDIR/helpers/khdr ma d
+		if [ ! -d "$k" ]; then
+			mkdir -p "$k"
+			ma=$(gcc -print-multiarch 2>/dev/null || echo "$(uname -m)-linux-gnu")
+			for d in /usr/include/linux /usr/include/asm-generic /usr/include/mtd "/usr/include/$ma/asm"; do
+				[ -d "$d" ] && ln -sfn "$d" "$k/$(basename "$d")"
+			done
+		fi
+		{ command -v musl-gcc >/dev/null &&
+			musl-gcc -O2 -static -isystem "$k" -o "$TDIR/helpers/$n" "$LIB_DIR/helpers/$n.c" 2>/dev/null; } ||
+			gcc -O2 -static -o "$TDIR/helpers/$n" "$LIB_DIR/helpers/$n.c" 2>/dev/null ||
+			cc -O2 -o "$TDIR/helpers/$n" "$LIB_DIR/helpers/$n.c" || return 1
 		chmod 755 "$TDIR/helpers" "$TDIR/helpers/$n"
 	fi
 	echo "$TDIR/helpers/$n"
@@ -538,9 +582,13 @@ _file_cleanup() {
 	fi
 }
 # suite_cleanup: remove the user if we created it (run.sh calls this too)
+# (not while another test run on this machine may still use the user)
 suite_cleanup() {
 	if [ -f "$TDIR/created-user" ]; then
-		userdel "$(cat "$TDIR/created-user")" >/dev/null 2>&1 || true
+		if [ -z "$(find /tmp -maxdepth 1 -name 'ocirun-test.*' ! -path "$TDIR" -print -quit)" ]; then
+			userdel "$(cat "$TDIR/created-user")" >/dev/null 2>&1 || true
+			rm -f "$USER_MARKER"
+		fi
 		rm -f "$TDIR/created-user"
 	fi
 }

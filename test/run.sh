@@ -6,6 +6,14 @@
 # With patterns, only integration files whose name contains one of them run
 # (e.g. `bash test/run.sh lifecycle hooks`).  Prints a last line
 # "N passed, N failed, N skipped" and exits non-zero if anything failed.
+#
+# If OCIRUN_DEV (the ASan/UBSan build) is executable, the files in DEV_FILES
+# (default "10-lifecycle 70-hostile"; "" to skip) run a second time with it,
+# their results tagged "-dev".  SUITE_TIMEOUT / FILE_TIMEOUT bound the run.
+# To validate the tests against a reference runtime:
+#   OCIRUN=/usr/bin/runc DEV_FILES= bash test/run.sh
+#   OCIRUN=/usr/bin/crun DEV_FILES= bash test/run.sh   (needs no cgroup v2
+#   controllers on hybrid hosts; see test/lib.sh for OCIRUN_FLAGS)
 set -u
 TEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(dirname "$TEST_DIR")
@@ -25,8 +33,11 @@ export OCIRUN_TEST_TMP OCIRUN_TEST_RESULTS
 
 cleanup() {
 	# remove the test user if one of the files created it
-	if [ -f "$OCIRUN_TEST_TMP/created-user" ]; then
+	# (not while another test run on this machine may still use it)
+	if [ -f "$OCIRUN_TEST_TMP/created-user" ] &&
+		[ -z "$(find /tmp -maxdepth 1 -name 'ocirun-test.*' ! -path "$OCIRUN_TEST_TMP" -print -quit)" ]; then
 		userdel "$(cat "$OCIRUN_TEST_TMP/created-user")" >/dev/null 2>&1 || true
+		rm -f /var/tmp/ocirun-test-user.created
 	fi
 	# never rm -rf through a leaked mount
 	local m
@@ -93,6 +104,40 @@ for f in "$TEST_DIR"/integration/*.sh; do
 		echo fail >>"$OCIRUN_TEST_RESULTS"
 	fi
 done
+
+# ---- a second pass with the sanitizer build over the files that feed the
+# runtime the most varied input (set DEV_FILES="" to skip)
+DEV_FILES=${DEV_FILES-"10-lifecycle 70-hostile"}
+if [ -n "$OCIRUN_DEV" ] && [ -x "$OCIRUN_DEV" ] && [ -n "$DEV_FILES" ]; then
+	for p in $DEV_FILES; do
+		f=$TEST_DIR/integration/$p.sh
+		[ -e "$f" ] || continue
+		if [ $# -gt 0 ]; then
+			sel=0
+			for q in "$@"; do [[ $p == *"$q"* ]] && sel=1; done
+			[ $sel = 1 ] || continue
+		fi
+		now=$(date +%s)
+		left=$((SUITE_TIMEOUT - (now - start)))
+		if [ $left -le 0 ]; then
+			echo "FAIL $p-dev: not run, suite time limit (${SUITE_TIMEOUT}s) reached"
+			echo fail >>"$OCIRUN_TEST_RESULTS"
+			continue
+		fi
+		[ $left -gt "$FILE_TIMEOUT" ] && left=$FILE_TIMEOUT
+		echo "-- $p.sh with OCIRUN_DEV=$OCIRUN_DEV"
+		fails_before=$(grep -c '^fail' "$OCIRUN_TEST_RESULTS")
+		frc=0
+		OCIRUN=$OCIRUN_DEV OCIRUN_TEST_TAG=dev timeout -k 10 "$left" bash "$f" </dev/null || frc=$?
+		if [ $frc = 124 ] || [ $frc = 137 ]; then
+			echo "FAIL $p-dev: timed out after ${left}s"
+			echo fail >>"$OCIRUN_TEST_RESULTS"
+		elif [ $frc != 0 ] && [ "$(grep -c '^fail' "$OCIRUN_TEST_RESULTS")" = "$fails_before" ]; then
+			echo "FAIL $p-dev: exited with status $frc"
+			echo fail >>"$OCIRUN_TEST_RESULTS"
+		fi
+	done
+fi
 
 P=$(grep -c '^pass' "$OCIRUN_TEST_RESULTS")
 F=$(grep -c '^fail' "$OCIRUN_TEST_RESULTS")

@@ -79,7 +79,7 @@ t_exits_stopped() {
 	rc rt start "$ID"
 	expect_ok start
 	wait_status stopped || nope "status: $(ctr_status), want stopped after the program exited"
-	expect_eq "output" "$(cat "$B/out")" done
+	expect_eq "output" "$(cat "$B/out")" "done"
 	rc rt delete "$ID"
 	expect_ok "delete"
 }

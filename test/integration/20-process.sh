@@ -3,13 +3,6 @@
 # oomScoreAdj, hostname, domainname, pid namespace, PATH lookup, stdio, fds.
 . "$(dirname "$0")/../lib.sh"
 
-# run SCRIPT in a fresh container of $B (already configured); checks run ok
-sh_ok() {
-	set_sh "$1"
-	run_ctr
-	expect_ok "run"
-}
-
 t_user_ids() {
 	mkbundle
 	cfg '.process.user = {"uid": 1000, "gid": 1000, "additionalGids": [2000, 3000]}'

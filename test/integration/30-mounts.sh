@@ -4,33 +4,6 @@
 # --no-pivot, rootfsPropagation.  Checked from /proc/self/mountinfo inside.
 . "$(dirname "$0")/../lib.sh"
 
-sh_ok() {
-	set_sh "$1"
-	run_ctr
-	expect_ok "run"
-}
-# mountinfo helpers (on a mountinfo line printed by the container)
-mi_line() { awk -v m="$2" '$5 == m' <<<"$1" | tail -n 1; }  # last mount on M
-mi_opts() { awk '{print $6}' <<<"$1"; }                      # per-mount options
-mi_fstype() { awk '{for (i = 7; i <= NF; i++) if ($i == "-") {print $(i+1); exit}}' <<<"$1"; }
-mi_super() { awk '{for (i = 7; i <= NF; i++) if ($i == "-") {print $(i+3); exit}}' <<<"$1"; }
-mi_optional() { awk '{s=""; for (i = 7; i <= NF && $i != "-"; i++) s = s " " $i; print s}' <<<"$1"; }
-has_opt() { # has_opt OPTS OPT
-	[[ ,$1, == *,$2,* ]]
-}
-expect_opts() { # expect_opts WHAT OPTS OPT...
-	local what=$1 opts=$2 o
-	shift 2
-	for o in "$@"; do
-		if [[ $o == !* ]]; then
-			has_opt "$opts" "${o#!}" && nope "$what: options '$opts' contain ${o#!}"
-		else
-			has_opt "$opts" "$o" || nope "$what: options '$opts' lack $o"
-		fi
-	done
-	return 0
-}
-
 t_root_readonly() {
 	mkbundle
 	sh_ok 'cat /proc/self/mountinfo; touch /newfile 2>/dev/null && echo write-ok || echo write-failed'
@@ -157,7 +130,8 @@ t_mount_order() {
 run_test "mounts are applied in order (bind inside a tmpfs)" t_mount_order root user
 
 # propagation: a mount made on the host after start shows up in an rslave
-# bind, not in an rprivate one.
+# bind, not in an rprivate one.  (crun 1.8 fails the rslave half: it makes
+# the whole tree private after the mounts, dropping the explicit option.)
 t_propagation() {
 	local prop want
 	for prop in rslave rprivate; do
@@ -197,7 +171,9 @@ run_test "bind propagation rslave / rprivate" t_propagation root user
 
 t_rootfs_propagation() {
 	local p
-	for p in private slave shared; do
+	# ("shared" is not checked: with a private host / its peer group is
+	# runtime-specific)
+	for p in private slave; do
 		mkbundle
 		cfg '.linux.rootfsPropagation = $p' --arg p "$p"
 		sh_ok 'cat /proc/self/mountinfo'
@@ -206,7 +182,6 @@ t_rootfs_propagation() {
 		opt=$(mi_optional "$l")
 		case $p in
 		private) [[ $opt == *shared:* || $opt == *master:* ]] && nope "private: tags '$opt' on /" ;;
-		shared) [[ $opt == *shared:* ]] || nope "shared: no shared: tag on / ($l)" ;;
 		slave) [[ $opt == *shared:* ]] && nope "slave: / is shared ($l)" ;;
 		esac
 	done
@@ -284,78 +259,16 @@ run_test "unknown sysctl is an error" t_sysctl_bad root user
 
 t_no_pivot() {
 	mkbundle
-	echo "np-$ID" >"$B/rootfs/etc/marker"
-	sh_ok 'cat /etc/marker; ls /; cat /proc/self/mountinfo'
-	newid
+	local m="np-$BASHPID"
+	echo "$m" >"$B/rootfs/etc/marker"
 	set_sh 'cat /etc/marker; ls /'
 	RC=0
 	rt run --no-pivot -b "$B" "$ID" </dev/null >"$B/out" 2>"$B/err" || RC=$?
 	OUT=$(cat "$B/out") ERR=$(cat "$B/err")
 	expect_ok "run --no-pivot"
-	expect_eq "marker" "$(head -n 1 <<<"$OUT")" "np-$ID"
+	expect_eq "marker" "$(head -n 1 <<<"$OUT")" "$m"
 	grep -qx work <<<"$OUT" && nope "host dirs visible: $OUT"
 	return 0
 }
-run_test "--no-pivot" t_no_pivot root
+run_test "--no-pivot" t_no_pivot root user
 
-t_dev() {
-	mkbundle
-	sh_ok 'for d in null zero full random urandom tty; do stat -c "%n %F %t,%T" /dev/$d; done
-		for l in fd stdin stdout stderr ptmx; do echo "/dev/$l -> $(readlink /dev/$l)"; done
-		echo x >/dev/null && echo null-ok
-		head -c 4 /dev/zero | od -An -tx1
-		echo x >/dev/full 2>/dev/null || echo full-enospc
-		[ $(head -c 8 /dev/urandom | wc -c) = 8 ] && echo urandom-ok
-		ls /dev; stat -c %a /dev
-		grep -E " /dev(/pts|/shm|/mqueue)? " /proc/self/mountinfo'
-	local want
-	want="/dev/null character special file 1,3
-/dev/zero character special file 1,5
-/dev/full character special file 1,7
-/dev/random character special file 1,8
-/dev/urandom character special file 1,9
-/dev/tty character special file 5,0"
-	expect_eq "device nodes" "$(head -n 6 <<<"$OUT")" "$want"
-	local l
-	for l in "/dev/fd -> /proc/self/fd" "/dev/stdin -> /proc/self/fd/0" "/dev/stdout -> /proc/self/fd/1" "/dev/stderr -> /proc/self/fd/2"; do
-		grep -qxF "$l" <<<"$OUT" || nope "missing symlink $l: $OUT"
-	done
-	grep -qE '^/dev/ptmx -> (/dev/)?pts/ptmx$' <<<"$OUT" || nope "/dev/ptmx is not a symlink to pts/ptmx: $(grep ptmx <<<"$OUT")"
-	grep -qx null-ok <<<"$OUT" || nope "write to /dev/null failed"
-	grep -qx " 00 00 00 00" <<<"$OUT" || nope "/dev/zero does not read zeros"
-	grep -qx full-enospc <<<"$OUT" || nope "/dev/full accepted a write"
-	grep -qx urandom-ok <<<"$OUT" || nope "/dev/urandom unreadable"
-	local d
-	for d in vda sda kmsg mem loop0 kvm; do
-		grep -qx "$d" <<<"$OUT" && nope "host device /dev/$d visible in the container"
-	done
-	grep -qx 755 <<<"$OUT" || nope "/dev mode is not 755"
-	[ -n "$(mi_line "$OUT" /dev/pts)" ] || nope "/dev/pts not mounted"
-	expect_eq "/dev/pts fstype" "$(mi_fstype "$(mi_line "$OUT" /dev/pts)")" devpts
-	expect_eq "/dev/shm fstype" "$(mi_fstype "$(mi_line "$OUT" /dev/shm)")" tmpfs
-	expect_eq "/dev/mqueue fstype" "$(mi_fstype "$(mi_line "$OUT" /dev/mqueue)")" mqueue
-	expect_opts "/dev/pts options" "$(mi_super "$(mi_line "$OUT" /dev/pts)")" ptmxmode=666 mode=620
-	return 0
-}
-run_test "/dev has the default devices and symlinks only" t_dev root user
-
-t_devices() {
-	mkbundle
-	cfg '.linux.devices = [
-		{"path": "/dev/mynull", "type": "c", "major": 1, "minor": 3, "fileMode": 432, "uid": 1000, "gid": 1000},
-		{"path": "/dev/sub/myloop", "type": "b", "major": 7, "minor": 0, "fileMode": 384, "uid": 0, "gid": 0}]'
-	sh_ok 'stat -c "%n %F %t,%T %a %u %g" /dev/mynull /dev/sub/myloop; echo x >/dev/mynull && echo write-ok'
-	expect_eq "devices" "$OUT" "/dev/mynull character special file 1,3 660 1000 1000
-/dev/sub/myloop block special file 7,0 600 0 0
-write-ok"
-}
-run_test "linux.devices are created with type, numbers, mode, owner" t_devices root
-
-t_devices_rootless() {
-	[ -c /dev/kmsg ] || skipt "host has no /dev/kmsg to bind"
-	mkbundle
-	cfg '.linux.devices = [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11, "fileMode": 420}]'
-	sh_ok 'stat -c "%n %F %t,%T" /dev/kmsg'
-	expect_eq "device" "$OUT" "/dev/kmsg character special file 1,b"
-}
-run_test "linux.devices in a rootless container (bind from host)" t_devices_rootless user
