@@ -5991,9 +5991,20 @@ static void container_from_opts(struct container *c, struct config *cfg, const c
 	c->console_fd = c->tty_master = c->statefd = c->rootfd = -1;
 	const char *lf = getenv("LISTEN_FDS");
 	long long n;
-	/* socket activation: LISTEN_FDS descriptors follow stdio */
-	if (lf && parse_llong(lf, 0, 1024, &n) == 0 && n > c->preserve_fds)
-		c->preserve_fds = (int)n;
+	/* socket activation: the LISTEN_FDS descriptors after stdio go to the
+	 * container's process, which is pid 1 there (as runc does) */
+	if (lf && parse_llong(lf, 1, 1024, &n) == 0 && cfg->has_process) {
+		if (n > c->preserve_fds)
+			c->preserve_fds = (int)n;
+		struct strv *env = &cfg->process.env;
+		char **v = xmalloc(sizeof(char *) * (size_t)(env->n + 3));
+		memcpy(v, env->v, sizeof(char *) * (size_t)env->n);
+		v[env->n] = xmalloc(32);
+		snprintf(v[env->n], 32, "LISTEN_FDS=%lld", n);
+		v[env->n + 1] = "LISTEN_PID=1";
+		env->v = v;
+		env->n += 2;
+	}
 }
 
 static int cmd_create(int rootfd, const char *id, const struct opts *o)

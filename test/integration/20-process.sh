@@ -275,3 +275,16 @@ t_fds() {
 	expect_eq "fds with --preserve-fds 1" "$(LC_ALL=C sort <<<"$OUT" | tr "\n" " ")" "0 1 2 3 preserved-content "
 }
 run_test "only stdio fds are open (and --preserve-fds)" t_fds root user
+
+t_listen_fds() {
+	mkbundle
+	echo socket-activated >"$B/fd3"
+	set_sh 'echo "$LISTEN_FDS $LISTEN_PID"; cat <&3'
+	RC=0
+	LISTEN_FDS=1 rt run -b "$B" "$ID" </dev/null >"$B/out" 2>"$B/err" 3<"$B/fd3" || RC=$?
+	OUT=$(cat "$B/out") ERR=$(cat "$B/err")
+	expect_ok "run with LISTEN_FDS=1"
+	expect_eq "socket activation passed on" "$OUT" "1 1
+socket-activated"
+}
+run_test "LISTEN_FDS: the descriptors and the variables reach the process" t_listen_fds root
