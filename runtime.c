@@ -4607,11 +4607,72 @@ static bool cg_v2_delegated(const char *path)
 }
 
 /*
- * Give the container its cgroup before its init runs anything: create it,
- * apply linux.resources and move pid in.  Returns false when the container
- * runs without a cgroup (none here, or rootless without delegation).
+ * The v1 hierarchies a container joins: the freezer (pause, kill --all,
+ * ps) and those its resources use.  Each join costs the kernel an RCU
+ * grace period, so the others are joined only if an update needs them.
  */
-static bool cg_setup(struct cgroup *g, const struct config *cfg, const char *id, pid_t pid, bool rootless)
+static bool cg_v1_needed(const char *ctrl, const struct resources_cfg *r)
+{
+	static const char *const map[][2] = {
+		{ "memory", "m" }, { "pids", "p" }, { "cpu", "c" }, { "cpuacct", "c" }, { "cpuset", "s" },
+		{ "blkio", "b" }, { "hugetlb", "h" }, { "net_cls", "n" }, { "net_prio", "N" }, { "devices", "d" },
+		{ "rdma", "r" },
+	};
+	char uses[16] = "", *u = uses;
+	if (r->memory.limit.set || r->memory.reservation.set || r->memory.swap.set || r->memory.swappiness.set ||
+	    r->memory.disable_oom_killer.set)
+		*u++ = 'm';
+	if (r->pids.limit.set)
+		*u++ = 'p';
+	if (r->cpu.shares.set || r->cpu.quota.set || r->cpu.period.set || r->cpu.burst.set || r->cpu.idle.set ||
+	    r->cpu.realtime_runtime.set || r->cpu.realtime_period.set)
+		*u++ = 'c';
+	if (r->cpu.cpus || r->cpu.mems)
+		*u++ = 's';
+	if (r->block_io.weight.set || r->block_io.weight_device.n || r->block_io.throttle_read_bps.n ||
+	    r->block_io.throttle_write_bps.n || r->block_io.throttle_read_iops.n || r->block_io.throttle_write_iops.n)
+		*u++ = 'b';
+	if (r->hugepage_limits.n)
+		*u++ = 'h';
+	if (r->network.class_id.set)
+		*u++ = 'n';
+	if (r->network.priorities.n)
+		*u++ = 'N';
+	if (r->devices.n)
+		*u++ = 'd';
+	if (r->rdma.n)
+		*u++ = 'r';
+	if (!strcmp(ctrl, "freezer"))
+		return true;
+	for (size_t i = 0; i < ARRAY_LEN(map); i++)
+		if (!strcmp(map[i][0], ctrl))
+			return strchr(uses, map[i][1][0]) != NULL;
+	return false;
+}
+
+/* Create the v1 cgroups resources r needs; true if one is new. */
+static bool cg_v1_create(struct cgroup *g, const struct resources_cfg *r)
+{
+	bool made = false;
+	for (int i = 0; cg_v1_ctrls[i]; i++) {
+		char root[64];
+		snprintf(root, sizeof root, CG_ROOT "/%s", cg_v1_ctrls[i]);
+		if (g->fd[i] >= 0 || !cg_v1_needed(cg_v1_ctrls[i], r) || access(root, F_OK) < 0)
+			continue;
+		if ((g->fd[i] = cg_open_one(g, i, true)) < 0)
+			die_errno("create cgroup %s in %s", g->path, cg_v1_ctrls[i]);
+		made = true;
+	}
+	return made;
+}
+
+/*
+ * Give the container its cgroup before its init exists: create it and
+ * apply linux.resources; the init is cloned into it (cgroup2) or moved in
+ * right after.  Returns false when the container runs without a cgroup
+ * (none here, or rootless without delegation).
+ */
+static bool cg_prepare(struct cgroup *g, const struct config *cfg, const char *id, bool rootless)
 {
 	const struct resources_cfg *r = &cfg->linux.resources;
 	bool want = resources_wanted(r);
@@ -4663,20 +4724,10 @@ static bool cg_setup(struct cgroup *g, const struct config *cfg, const char *id,
 		if (r->devices.n)
 			cg_devices_v2(g, r);
 	} else {
-		for (int i = 0; cg_v1_ctrls[i]; i++) {
-			char root[64];
-			snprintf(root, sizeof root, CG_ROOT "/%s", cg_v1_ctrls[i]);
-			if (access(root, F_OK) < 0)
-				continue;
-			if ((g->fd[i] = cg_open_one(g, i, true)) < 0)
-				die_errno("create cgroup %s in %s", g->path, cg_v1_ctrls[i]);
-		}
+		cg_v1_create(g, r);
 		cg_apply_v1(g, r);
 		cg_devices_v1(g, r);
 	}
-	for (int i = 0; i < CG_NCTRL; i++)
-		if (g->fd[i] >= 0)
-			cg_set(g->fd[i], "cgroup.procs", "move the container into its cgroup", "%d", (int)pid);
 	return true;
 }
 
@@ -5092,6 +5143,31 @@ static void set_time_offsets(const struct linux_cfg *l)
 }
 
 /*
+ * clone3(CLONE_INTO_CGROUP) starts the child in its cgroup2 cgroup: moving
+ * it there afterwards would cost an RCU grace period (milliseconds).
+ * Kernels before 5.7 get a plain clone, and the move.
+ */
+static pid_t clone_into(unsigned long flags, int cgroup_fd, bool *joined)
+{
+	*joined = false;
+	if (cgroup_fd >= 0) {
+		struct {
+			uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+				set_tid_size, cgroup;
+		} a = { .flags = flags | 0x200000000ULL /* CLONE_INTO_CGROUP */, .exit_signal = SIGCHLD,
+			.cgroup = (uint64_t)cgroup_fd };
+		long r = syscall(435 /* SYS_clone3 */, &a, sizeof a);
+		if (r >= 0) {
+			*joined = true;
+			return (pid_t)r;
+		}
+		if (errno != ENOSYS && errno != E2BIG && errno != EINVAL)
+			return -1;
+	}
+	return clone_fork(flags);
+}
+
+/*
  * The slow path, for configs that join namespaces by path: join them,
  * then unshare the new ones, then fork the init if a pid namespace
  * (joined or new) only applies to children.
@@ -5257,9 +5333,13 @@ static pid_t create_container(struct container *c, int rootfd, struct state *out
 	bool slow = cfg->ns_join != 0 || (cfg->ns_new & CLONE_NEWTIME);
 	if (slow)
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
+	g_create.cg = &c->cgroup;
+	c->has_cgroup = cg_prepare(&c->cgroup, cfg, c->id, c->rootless);
 	/* the cgroup namespace is made by the init once it is in its cgroup,
 	 * so that the cgroup is the namespace's root */
-	pid_t pid = clone_fork(slow ? 0 : cfg->ns_new & ~(unsigned long)CLONE_NEWCGROUP);
+	bool in_cgroup = false;
+	pid_t pid = clone_into(slow ? 0 : cfg->ns_new & ~(unsigned long)CLONE_NEWCGROUP,
+			       c->has_cgroup && c->cgroup.layout == CG_V2 ? c->cgroup.fd[0] : -1, &in_cgroup);
 	if (pid < 0)
 		die_errno("clone the container init");
 	if (pid == 0) {
@@ -5298,8 +5378,8 @@ static pid_t create_container(struct container *c, int rootfd, struct state *out
 		write_id_maps(c, pid);
 	}
 	c->pid = pid;
-	g_create.cg = &c->cgroup;
-	c->has_cgroup = cg_setup(&c->cgroup, cfg, c->id, pid, c->rootless);
+	if (c->has_cgroup && !in_cgroup)
+		cg_join(&c->cgroup, pid);
 	/* Nothing of the runtime may be read or ptraced from the container.
 	 * Only now: a non-dumpable child's /proc files belong to root, and an
 	 * unprivileged runtime could not have written its id maps. */
@@ -6223,10 +6303,17 @@ static int cmd_update(int rootfd, const char *id, const struct opts *o)
 			die("linux.resources.memory.limit: %lld is below the current usage %lld",
 			    (long long)r.memory.limit.v, atoll(cur));
 	}
-	if (cg.layout == CG_V2)
+	if (cg.layout == CG_V2) {
 		cg_apply_v2(&cg, &r);
-	else
-		cg_apply_v1(&cg, &r);
+		return 0;
+	}
+	if (cg_v1_create(&cg, &r)) { /* a hierarchy the container had no need of until now */
+		pid_t pids[4096];
+		int n = cg_pids(&cg, pids, (int)ARRAY_LEN(pids));
+		for (int i = 0; i < n; i++)
+			cg_join(&cg, pids[i]);
+	}
+	cg_apply_v1(&cg, &r);
 	return 0;
 }
 
