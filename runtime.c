@@ -5946,20 +5946,25 @@ static int cmd_kill(int rootfd, const char *id, const char *signame, bool all)
 	return 0;
 }
 
-static void run_poststop(const struct state *s)
+/* poststop hooks, from the config in hand (run) or the one saved at create */
+static void run_poststop(const struct state *s, const struct config *known)
 {
-	struct config cfg;
+	struct config saved;
 	char err[300];
 	size_t len;
-	char *buf = read_config_file(s->dirfd, "config.json", &len, err, sizeof err);
-	if (!buf)
-		return;
-	memset(&cfg, 0, sizeof cfg);
-	if (cfg_parse(&cfg, buf, len) < 0 || !cfg.hooks.poststop.n)
+	const struct config *cfg = known;
+	if (!cfg) {
+		char *buf = read_config_file(s->dirfd, "config.json", &len, err, sizeof err);
+		memset(&saved, 0, sizeof saved);
+		if (!buf || cfg_parse(&saved, buf, len) < 0)
+			return;
+		cfg = &saved;
+	}
+	if (!cfg->hooks.poststop.n)
 		return;
 	char *text = state_json(s, ST_STOPPED, -1);
 	/* poststop failures are warnings: the container is gone anyway */
-	if (run_hooks(&cfg.hooks.poststop, "poststop", text, err, sizeof err) < 0)
+	if (run_hooks(&cfg->hooks.poststop, "poststop", text, err, sizeof err) < 0)
 		warn("%s", err);
 	free(text);
 }
@@ -5972,7 +5977,7 @@ static void wait_gone(const struct state *s, int ms)
 
 /* What is left of a stopped container: processes it left in its cgroup
  * (a container sharing our pid namespace), the cgroup, the hooks, the state. */
-static void delete_stopped(int rootfd, const struct state *s)
+static void delete_stopped(int rootfd, const struct state *s, const struct config *cfg)
 {
 	struct cgroup cg;
 	if (cg_open(&cg, s->cgroup, true)) {
@@ -5983,7 +5988,7 @@ static void delete_stopped(int rootfd, const struct state *s)
 		}
 		cg_remove(&cg);
 	}
-	run_poststop(s);
+	run_poststop(s, cfg);
 	state_remove(rootfd, s->id, s->dirfd);
 }
 
@@ -6019,7 +6024,7 @@ static int cmd_delete(int rootfd, const char *id, bool force)
 		if (state_pid_alive(&s))
 			die("container %s did not stop after SIGKILL", id);
 	}
-	delete_stopped(rootfd, &s);
+	delete_stopped(rootfd, &s, NULL);
 	return 0;
 }
 
@@ -6130,7 +6135,7 @@ static int cmd_run(int rootfd, const char *id, const struct opts *o)
 		return 0;
 	int code = wait_foreground(pid, c.tty_master, wake[0]);
 	lock_dir(s.dirfd);
-	delete_stopped(rootfd, &s);
+	delete_stopped(rootfd, &s, &cfg);
 	return code;
 }
 
