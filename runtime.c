@@ -2070,6 +2070,29 @@ static bool path_has_dotdot(const char *p)
 
 static int seccomp_validate(const struct seccomp_cfg *sc, char *err, size_t n);
 
+/* The namespace a sysctl belongs to, or 0 if it is global. */
+static unsigned long sysctl_namespace(const char *key)
+{
+	char k[128];
+	snprintf(k, sizeof k, "%s", key);
+	for (char *p = k; *p; p++) /* "kernel/shm_rmid_forced" is the same key */
+		if (*p == '/')
+			*p = '.';
+	static const char *const ipc[] = { "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+					   "kernel.shmall", "kernel.shmmax", "kernel.shmmni",
+					   "kernel.shm_rmid_forced" };
+	for (size_t i = 0; i < ARRAY_LEN(ipc); i++)
+		if (!strcmp(k, ipc[i]))
+			return CLONE_NEWIPC;
+	if (!strncmp(k, "fs.mqueue.", 10))
+		return CLONE_NEWIPC;
+	if (!strncmp(k, "net.", 4))
+		return CLONE_NEWNET;
+	if (!strcmp(k, "kernel.hostname") || !strcmp(k, "kernel.domainname"))
+		return CLONE_NEWUTS;
+	return 0;
+}
+
 static int name_index(const char *const *names, const char *s)
 {
 	for (int i = 0; names[i]; i++)
@@ -2203,6 +2226,14 @@ static int cfg_validate(struct config *c, char *err, size_t n)
 		if (!*k || strspn(k, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-/") !=
 				   strlen(k) || path_has_dotdot(k) || k[0] == '/' || strstr(k, ".."))
 			FAIL("linux.sysctl: invalid key \"%s\"", k);
+		unsigned long ns = sysctl_namespace(k);
+		/* a sysctl outside the container's own namespaces would change
+		 * the host: refused, as runc does */
+		if (!ns)
+			FAIL("linux.sysctl: \"%s\" is not namespaced: it would change the host", k);
+		if (c->has_linux && !((c->ns_new | c->ns_join) & ns))
+			FAIL("linux.sysctl: \"%s\" needs the container's own %s namespace", k,
+			     ns == CLONE_NEWNET ? "network" : ns == CLONE_NEWIPC ? "ipc" : "uts");
 	}
 	if (l->rootfs_propagation && l->rootfs_propagation[0]) {
 		static const char *const props[] = { "private", "rprivate", "slave", "rslave", "shared",

@@ -1073,13 +1073,27 @@ static void test_devices_and_sysctl_values(void)
 	int r = parse_sq("{'ociVersion':'1.0.0','linux':{'devices':["
 			 "{'type':'c','path':'/dev/fuse','major':10,'minor':229,'fileMode':438,'uid':0,'gid':0},"
 			 "{'type':'p','path':'/dev/fifo'}],"
-			 "'sysctl':{'net.ipv4.ip_forward':'1','kernel/shm_rmid_forced':'1'}}}");
+			 "'sysctl':{'net.ipv4.ip_forward':'1','kernel/shm_rmid_forced':'1'},"
+			 "'namespaces':[{'type':'network'},{'type':'ipc'}]}}");
 	CHECK(r == 0, "refused: %s", cfg.json.err);
 	struct device_cfg *d = ARR_AT(cfg.linux.devices, struct device_cfg, 0);
 	CHECK(d->type == 1 && d->major.v == 10 && d->minor.v == 229 && d->file_mode.v == 0666, "device 0");
 	CHECK_INTEQ(ARR_AT(cfg.linux.devices, struct device_cfg, 1)->type, 4);
 	CHECK_INTEQ(cfg.linux.sysctl.n, 2);
 	CHECK_STREQ(cfg.linux.sysctl.v[1].k, "kernel/shm_rmid_forced");
+}
+
+static void test_sysctl_must_be_namespaced(void)
+{
+	CHECK(parse_sq("{'ociVersion':'1.0.0','linux':{'namespaces':[{'type':'network'}],"
+		       "'sysctl':{'kernel.panic':'1'}}}") < 0, "a global sysctl was accepted");
+	CHECK_CONTAINS(cfg.json.err, "kernel.panic");
+	CHECK_CONTAINS(cfg.json.err, "not namespaced");
+	CHECK(parse_sq("{'ociVersion':'1.0.0','linux':{'namespaces':[{'type':'ipc'}],"
+		       "'sysctl':{'net.ipv4.ip_forward':'1'}}}") < 0, "net.* without a network namespace was accepted");
+	CHECK_CONTAINS(cfg.json.err, "network namespace");
+	CHECK(parse_sq("{'ociVersion':'1.0.0','linux':{'namespaces':[{'type':'ipc'}],"
+		       "'sysctl':{'fs.mqueue.msg_max':'20'}}}") == 0, "refused: %s", cfg.json.err);
 }
 
 /* === 4. ociVersion ====================================================== */
@@ -1640,6 +1654,7 @@ int main(void)
 	run("a joined user namespace allows id mappings", test_joined_user_namespace_allows_mappings);
 	run("a new user namespace with mappings is accepted", test_userns_doc_accepted);
 	run("devices and sysctl are parsed", test_devices_and_sysctl_values);
+	run("a sysctl outside the container's namespaces is refused", test_sysctl_must_be_namespaced);
 
 	/* 4 */
 	run("cfg_check_version accepts 1.0.0 to 1.3.x", test_version_accepted);
