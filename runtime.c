@@ -3130,6 +3130,66 @@ static void copy_tree(int from, int to, int depth)
 	closedir(d);
 }
 
+/*
+ * A "cgroup" mount on a host whose controllers are on v1: like the host, a
+ * tmpfs with one cgroup mount per hierarchy (and cgroup2 as "unified" on a
+ * hybrid host).  In the container's cgroup namespace each shows the
+ * container's cgroup as its root.  Returns false where v1 cannot be
+ * mounted (cgroup2 host, or a user namespace) and the caller goes on.
+ */
+static bool mount_cgroup_v1(struct container *c, const struct mount_cfg *m, const char *dest, const char *t)
+{
+	static char info[65536];
+	char path[PATH_MAX], sub[PATH_MAX];
+	struct statfs sf;
+	if (c->rootless || statfs("/sys/fs/cgroup", &sf) < 0 || (unsigned long)sf.f_type != 0x01021994UL)
+		return false;
+	if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", info, sizeof info) < 0)
+		return false;
+	unsigned long flags = m->flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME);
+	if (mount("tmpfs", t, "tmpfs", flags, "mode=755") < 0)
+		die_errno("mount tmpfs for cgroups on %s", dest);
+	for (char *l = strtok(info, "\n"); l; l = strtok(NULL, "\n")) {
+		char mnt[256], fstype[32], opts[256];
+		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPER */
+		char *dash = strstr(l, " - ");
+		if (!dash || sscanf(l, "%*s %*s %*s %*s %255s", mnt) != 1 ||
+		    sscanf(dash + 3, "%31s %*s %255s", fstype, opts) != 2 || strncmp(mnt, "/sys/fs/cgroup/", 15))
+			continue;
+		const char *name = mnt + 15;
+		char *o = strstr(opts, "rw,") == opts ? opts + 3 : strstr(opts, "ro,") == opts ? opts + 3 : opts;
+		bool v2 = !strcmp(fstype, "cgroup2");
+		if ((!v2 && strcmp(fstype, "cgroup")) || strchr(name, '/'))
+			continue;
+		snprintf(path, sizeof path, "%.3000s/%s", dest, name);
+		int AUTOCLOSE fd = rootfs_open(c->rootfd, path, RF_MKDIR);
+		if (fd < 0)
+			die_errno("create %s", path);
+		fd_path(fd, sub);
+		/* only what names the hierarchy: its controllers, or name= */
+		static const char *const not_names[] = { "clone_children", "noprefix", "xattr", "cpuset_v2_mode",
+							 "favordynmods", "nofavordynmods", NULL };
+		char data[256] = "", *save = NULL;
+		for (char *tok = strtok_r(o, ",", &save); !v2 && tok; tok = strtok_r(NULL, ",", &save)) {
+			if (strchr(tok, '=') ? strncmp(tok, "name=", 5) : name_index(not_names, tok) >= 0)
+				continue;
+			if (strlen(data) + strlen(tok) + 2 < sizeof data)
+				snprintf(data + strlen(data), sizeof data - strlen(data), "%s%s", data[0] ? "," : "", tok);
+		}
+		if (mount(v2 ? "cgroup2" : "cgroup", sub, v2 ? "cgroup2" : "cgroup", flags | (m->flags & MS_RDONLY),
+			  data[0] ? data : NULL) < 0)
+			die_errno("mount cgroup %s on %s", name, path);
+	}
+	if (m->flags & MS_RDONLY) {
+		int AUTOCLOSE fd = reopen_mount(c, dest);
+		char top[32];
+		fd_path(fd, top);
+		if (mount(NULL, top, NULL, MS_REMOUNT | MS_RDONLY | flags, "mode=755") < 0)
+			die_errno("remount %s read-only", dest);
+	}
+	return true;
+}
+
 static void mount_one(struct container *c, const struct mount_cfg *m)
 {
 	char dest[PATH_MAX], t[32];
@@ -3152,6 +3212,8 @@ static void mount_one(struct container *c, const struct mount_cfg *m)
 			copyfrom = openat(tfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		fd_path(tfd, t);
 		const char *type = m->type;
+		if (!strcmp(type, "cgroup") && mount_cgroup_v1(c, m, dest, t))
+			return;
 		if (!strcmp(type, "cgroup"))
 			type = "cgroup2";  /* a cgroup namespace shows the unified tree */
 		unsigned long f = m->flags & ~(unsigned long)MS_REMOUNT;

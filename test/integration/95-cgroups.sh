@@ -32,10 +32,11 @@ t_v1_resources() {
 	mkbundle; cgpath
 	cfg '.linux.resources = {"memory": {"limit": 67108864}, "pids": {"limit": 42}, "cpu": {"quota": 20000, "period": 100000},
 		"devices": [{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 1, "minor": 3, "access": "rwm"}]}'
-	set_sh 'cat /proc/self/cgroup | grep -c ":/$"; echo x > /dev/null && echo null-ok; head -c1 /dev/zero >/dev/null 2>&1 && echo zero-ok || echo zero-denied; sleep 30'
+	cfg '.mounts += [{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["nosuid", "noexec", "nodev", "ro"]}]'
+	set_sh 'cat /proc/self/cgroup | grep -c ":/$"; echo x > /dev/null && echo null-ok; head -c1 /dev/zero >/dev/null 2>&1 && echo zero-ok || echo zero-denied; cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max; sleep 30'
 	rt run -d -b "$B" "$ID" </dev/null >"$B/out" 2>"$B/err" || nope "run -d: $(cat "$B/err")"
 	at_exit "rm_ctr $ID"
-	wait_for grep -q zero "$B/out" || nope "no output: $(cat "$B/out" "$B/err")"
+	wait_for grep -q '^42$' "$B/out" || nope "no output: $(cat "$B/out" "$B/err")"
 	expect_eq "memory.limit_in_bytes" "$(cgfile memory memory.limit_in_bytes)" 67108864
 	expect_eq "pids.max" "$(cgfile pids pids.max)" 42
 	expect_eq "cpu.cfs_quota_us" "$(cgfile cpu cpu.cfs_quota_us)" 20000
@@ -45,6 +46,8 @@ t_v1_resources() {
 	[ "$inside" -ge 9 ] || nope "inside, the cgroup namespace is not rooted at the container's cgroups: $inside lines at /"
 	expect_eq "device access" "$(sed -n '2,3p' "$B/out")" "null-ok
 zero-denied"
+	expect_eq "inside, the v1 hierarchies show the container's own limits" "$(sed -n '4,5p' "$B/out")" "67108864
+42"
 	rm_ctr
 	[ ! -d "/sys/fs/cgroup/memory/$CG_PARENT/$ID" ] || nope "delete left the cgroup behind"
 }
