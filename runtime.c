@@ -4325,7 +4325,59 @@ static int cg_ctrl(const char *name)
 	return -1;
 }
 
-/* hugepageLimits pageSize "2MB" -> the kernel's "2MB" (v2) or "2MB" (v1). */
+/* blockIO per device: v1 has a file per kind, cgroup2 io.weight and io.max
+ * with keys (and weights on its 1-10000 scale). */
+static void cg_block_devices(int fd, const struct resources_cfg *r, bool v2)
+{
+	for (int i = 0; i < r->block_io.weight_device.n; i++) {
+		const struct weight_dev_cfg *d = ARR_AT(r->block_io.weight_device, struct weight_dev_cfg, i);
+		if (d->weight.set)
+			cg_set(fd, v2 ? "io.weight" : "blkio.weight_device", "linux.resources.blockIO.weightDevice",
+			       "%lld:%lld %lld", (long long)d->major.v, (long long)d->minor.v,
+			       (long long)(v2 ? 1 + (d->weight.v - 10) * 9999 / 990 : d->weight.v));
+	}
+	const struct { const struct arr *a; const char *v1file, *key, *what; } thr[] = {
+		{ &r->block_io.throttle_read_bps, "blkio.throttle.read_bps_device", "rbps=", "throttleReadBpsDevice" },
+		{ &r->block_io.throttle_write_bps, "blkio.throttle.write_bps_device", "wbps=", "throttleWriteBpsDevice" },
+		{ &r->block_io.throttle_read_iops, "blkio.throttle.read_iops_device", "riops=", "throttleReadIOPSDevice" },
+		{ &r->block_io.throttle_write_iops, "blkio.throttle.write_iops_device", "wiops=",
+		  "throttleWriteIOPSDevice" },
+	};
+	for (size_t t = 0; t < ARRAY_LEN(thr); t++)
+		for (int i = 0; i < thr[t].a->n; i++) {
+			const struct throttle_dev_cfg *d = ARR_AT(*thr[t].a, struct throttle_dev_cfg, i);
+			char what[80];
+			snprintf(what, sizeof what, "linux.resources.blockIO.%s", thr[t].what);
+			cg_set(fd, v2 ? "io.max" : thr[t].v1file, what, "%lld:%lld %s%llu", (long long)d->major.v,
+			       (long long)d->minor.v, v2 ? thr[t].key : "", (unsigned long long)d->rate.v);
+		}
+}
+
+/* hugetlb.<pageSize>.<suffix>: limit_in_bytes on v1, max on cgroup2 */
+static void cg_hugepages(int fd, const struct resources_cfg *r, const char *suffix)
+{
+	for (int i = 0; i < r->hugepage_limits.n; i++) {
+		const struct hugepage_cfg *h = ARR_AT(r->hugepage_limits, struct hugepage_cfg, i);
+		char file[64];
+		snprintf(file, sizeof file, "hugetlb.%s.%s", h->page_size, suffix);
+		cg_set(fd, file, "linux.resources.hugepageLimits", "%llu", (unsigned long long)h->limit.v);
+	}
+}
+
+/* rdma.max, the same on v1 and cgroup2 */
+static void cg_rdma(int fd, const struct resources_cfg *r)
+{
+	for (int i = 0; i < r->rdma.n; i++) {
+		const struct rdma_cfg *d = ARR_AT(r->rdma, struct rdma_cfg, i);
+		char hh[24] = "max", ho[24] = "max";
+		if (d->hca_handles.set)
+			snprintf(hh, sizeof hh, "%lld", (long long)d->hca_handles.v);
+		if (d->hca_objects.set)
+			snprintf(ho, sizeof ho, "%lld", (long long)d->hca_objects.v);
+		cg_set(fd, "rdma.max", "linux.resources.rdma", "%s hca_handle=%s hca_object=%s", d->key, hh, ho);
+	}
+}
+
 static void cg_apply_v1(const struct cgroup *g, const struct resources_cfg *r)
 {
 	char v[32];
@@ -4377,32 +4429,8 @@ static void cg_apply_v1(const struct cgroup *g, const struct resources_cfg *r)
 	}
 	if (r->block_io.weight.set)
 		cg_set(blk, "blkio.weight", "linux.resources.blockIO.weight", "%lld", (long long)r->block_io.weight.v);
-	for (int i = 0; i < r->block_io.weight_device.n; i++) {
-		const struct weight_dev_cfg *d = ARR_AT(r->block_io.weight_device, struct weight_dev_cfg, i);
-		if (d->weight.set)
-			cg_set(blk, "blkio.weight_device", "linux.resources.blockIO.weightDevice", "%lld:%lld %lld",
-			       (long long)d->major.v, (long long)d->minor.v, (long long)d->weight.v);
-	}
-	const struct { const struct arr *a; const char *file, *what; } thr[] = {
-		{ &r->block_io.throttle_read_bps, "blkio.throttle.read_bps_device", "throttleReadBpsDevice" },
-		{ &r->block_io.throttle_write_bps, "blkio.throttle.write_bps_device", "throttleWriteBpsDevice" },
-		{ &r->block_io.throttle_read_iops, "blkio.throttle.read_iops_device", "throttleReadIOPSDevice" },
-		{ &r->block_io.throttle_write_iops, "blkio.throttle.write_iops_device", "throttleWriteIOPSDevice" },
-	};
-	for (size_t t = 0; t < ARRAY_LEN(thr); t++)
-		for (int i = 0; i < thr[t].a->n; i++) {
-			const struct throttle_dev_cfg *d = ARR_AT(*thr[t].a, struct throttle_dev_cfg, i);
-			char what[80];
-			snprintf(what, sizeof what, "linux.resources.blockIO.%s", thr[t].what);
-			cg_set(blk, thr[t].file, what, "%lld:%lld %llu", (long long)d->major.v, (long long)d->minor.v,
-			       (unsigned long long)d->rate.v);
-		}
-	for (int i = 0; i < r->hugepage_limits.n; i++) {
-		const struct hugepage_cfg *h = ARR_AT(r->hugepage_limits, struct hugepage_cfg, i);
-		char file[64];
-		snprintf(file, sizeof file, "hugetlb.%s.limit_in_bytes", h->page_size);
-		cg_set(huge, file, "linux.resources.hugepageLimits", "%llu", (unsigned long long)h->limit.v);
-	}
+	cg_block_devices(blk, r, false);
+	cg_hugepages(huge, r, "limit_in_bytes");
 	if (r->network.class_id.set)
 		cg_set(g->fd[cg_ctrl("net_cls")], "net_cls.classid", "linux.resources.network.classID", "%lld",
 		       (long long)r->network.class_id.v);
@@ -4411,16 +4439,7 @@ static void cg_apply_v1(const struct cgroup *g, const struct resources_cfg *r)
 		cg_set(g->fd[cg_ctrl("net_prio")], "net_prio.ifpriomap", "linux.resources.network.priorities",
 		       "%s %lld", p->name, (long long)p->priority.v);
 	}
-	for (int i = 0; i < r->rdma.n; i++) {
-		const struct rdma_cfg *d = ARR_AT(r->rdma, struct rdma_cfg, i);
-		char hh[24] = "max", ho[24] = "max";
-		if (d->hca_handles.set)
-			snprintf(hh, sizeof hh, "%lld", (long long)d->hca_handles.v);
-		if (d->hca_objects.set)
-			snprintf(ho, sizeof ho, "%lld", (long long)d->hca_objects.v);
-		cg_set(g->fd[cg_ctrl("rdma")], "rdma.max", "linux.resources.rdma", "%s hca_handle=%s hca_object=%s",
-		       d->key, hh, ho);
-	}
+	cg_rdma(g->fd[cg_ctrl("rdma")], r);
 	if (r->unified.n)
 		die("linux.resources.unified: needs cgroup2, and this host's controllers are on v1");
 }
@@ -4480,42 +4499,9 @@ static void cg_apply_v2(const struct cgroup *g, const struct resources_cfg *r)
 	if (r->block_io.weight.set && r->block_io.weight.v)
 		cg_set(fd, "io.weight", "linux.resources.blockIO.weight", "%lld",
 		       (long long)(1 + (r->block_io.weight.v - 10) * 9999 / 990));
-	for (int i = 0; i < r->block_io.weight_device.n; i++) {
-		const struct weight_dev_cfg *d = ARR_AT(r->block_io.weight_device, struct weight_dev_cfg, i);
-		if (d->weight.set)
-			cg_set(fd, "io.weight", "linux.resources.blockIO.weightDevice", "%lld:%lld %lld",
-			       (long long)d->major.v, (long long)d->minor.v,
-			       (long long)(1 + (d->weight.v - 10) * 9999 / 990));
-	}
-	const struct { const struct arr *a; const char *key, *what; } thr[] = {
-		{ &r->block_io.throttle_read_bps, "rbps", "throttleReadBpsDevice" },
-		{ &r->block_io.throttle_write_bps, "wbps", "throttleWriteBpsDevice" },
-		{ &r->block_io.throttle_read_iops, "riops", "throttleReadIOPSDevice" },
-		{ &r->block_io.throttle_write_iops, "wiops", "throttleWriteIOPSDevice" },
-	};
-	for (size_t t = 0; t < ARRAY_LEN(thr); t++)
-		for (int i = 0; i < thr[t].a->n; i++) {
-			const struct throttle_dev_cfg *d = ARR_AT(*thr[t].a, struct throttle_dev_cfg, i);
-			char what[80];
-			snprintf(what, sizeof what, "linux.resources.blockIO.%s", thr[t].what);
-			cg_set(fd, "io.max", what, "%lld:%lld %s=%llu", (long long)d->major.v, (long long)d->minor.v,
-			       thr[t].key, (unsigned long long)d->rate.v);
-		}
-	for (int i = 0; i < r->hugepage_limits.n; i++) {
-		const struct hugepage_cfg *h = ARR_AT(r->hugepage_limits, struct hugepage_cfg, i);
-		char file[64];
-		snprintf(file, sizeof file, "hugetlb.%s.max", h->page_size);
-		cg_set(fd, file, "linux.resources.hugepageLimits", "%llu", (unsigned long long)h->limit.v);
-	}
-	for (int i = 0; i < r->rdma.n; i++) {
-		const struct rdma_cfg *d = ARR_AT(r->rdma, struct rdma_cfg, i);
-		char hh[24] = "max", ho[24] = "max";
-		if (d->hca_handles.set)
-			snprintf(hh, sizeof hh, "%lld", (long long)d->hca_handles.v);
-		if (d->hca_objects.set)
-			snprintf(ho, sizeof ho, "%lld", (long long)d->hca_objects.v);
-		cg_set(fd, "rdma.max", "linux.resources.rdma", "%s hca_handle=%s hca_object=%s", d->key, hh, ho);
-	}
+	cg_block_devices(fd, r, true);
+	cg_hugepages(fd, r, "max");
+	cg_rdma(fd, r);
 	if (r->network.class_id.set || r->network.priorities.n)
 		die("linux.resources.network: cgroup2 has no net_cls or net_prio controller");
 	for (int i = 0; i < r->unified.n; i++) {
