@@ -1058,12 +1058,18 @@ static void jw_key(struct jw *w, const char *k)
 	w->comma = false;
 }
 
-static void jw_open(struct jw *w, const char *key, char c)
+/* Where a value starts: after its key in an object, or a separator. */
+static void jw_start(struct jw *w, const char *key)
 {
 	if (key)
 		jw_key(w, key);
 	else
 		jw_sep(w);
+}
+
+static void jw_open(struct jw *w, const char *key, char c)
+{
+	jw_start(w, key);
 	jw_raw(w, &c, 1);
 	w->depth++;
 	w->comma = false;
@@ -1081,10 +1087,7 @@ static void jw_close(struct jw *w, char c)
 
 static void jw_str(struct jw *w, const char *key, const char *v)
 {
-	if (key)
-		jw_key(w, key);
-	else
-		jw_sep(w);
+	jw_start(w, key);
 	jw_str_raw(w, v);
 	w->comma = true;
 }
@@ -1092,10 +1095,7 @@ static void jw_str(struct jw *w, const char *key, const char *v)
 static void jw_int(struct jw *w, const char *key, long long v)
 {
 	char b[32];
-	if (key)
-		jw_key(w, key);
-	else
-		jw_sep(w);
+	jw_start(w, key);
 	snprintf(b, sizeof b, "%lld", v);
 	jw_s(w, b);
 	w->comma = true;
@@ -1103,10 +1103,7 @@ static void jw_int(struct jw *w, const char *key, long long v)
 
 static void jw_bool(struct jw *w, const char *key, bool v)
 {
-	if (key)
-		jw_key(w, key);
-	else
-		jw_sep(w);
+	jw_start(w, key);
 	jw_s(w, v ? "true" : "false");
 	w->comma = true;
 }
