@@ -111,6 +111,12 @@
 #ifndef SYS_mount_setattr
 #define SYS_mount_setattr 442
 #endif
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
@@ -4990,6 +4996,20 @@ static int init_wait_start(struct container *c, int listen_fd)
 	return fd;
 }
 
+/*
+ * In a new user namespace whose maps do not include our own host id (root
+ * making a container mapped to 100000+), we are nobody there until we
+ * switch to the namespace's root: files we create in its tmpfs would fail
+ * with EOVERFLOW.  A rootless runtime mapped onto itself is root already.
+ */
+static void become_userns_root(const struct config *cfg)
+{
+	if (!(cfg->ns_new & CLONE_NEWUSER) || (getuid() == 0 && getgid() == 0))
+		return;
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		die_errno("become root of the new user namespace (are uid and gid 0 mapped?)");
+}
+
 static NORETURN void container_init(struct container *c, int listen_fd)
 {
 	struct config *cfg = c->cfg;
@@ -5003,6 +5023,7 @@ static NORETURN void container_init(struct container *c, int listen_fd)
 	 * when the slow path's intermediate child exits on purpose) */
 	g_err.report_fd = c->sync_fd;
 	init_recv(c, 'G', &go);
+	become_userns_root(cfg);
 	if ((cfg->ns_new & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
 		die_errno("unshare the cgroup namespace");
 	/* while still dumpable: a non-dumpable process's /proc/self files
@@ -5232,7 +5253,7 @@ static pid_t clone_into(unsigned long flags, int cgroup_fd, bool *joined)
 				set_tid_size, cgroup;
 		} a = { .flags = flags | 0x200000000ULL /* CLONE_INTO_CGROUP */, .exit_signal = SIGCHLD,
 			.cgroup = (uint64_t)cgroup_fd };
-		long r = syscall(435 /* SYS_clone3 */, &a, sizeof a);
+		long r = syscall(SYS_clone3, &a, sizeof a);
 		if (r >= 0) {
 			*joined = true;
 			return (pid_t)r;
@@ -5954,7 +5975,7 @@ static int signal_init(const struct state *s, int sig)
 	if (pfd >= 0) {
 		int r = -1;
 		if (state_pid_alive(s))
-			r = (int)syscall(424 /* pidfd_send_signal */, pfd, sig, NULL, 0);
+			r = (int)syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0);
 		else
 			errno = ESRCH;
 		int e = errno;
