@@ -146,3 +146,18 @@ t_xdg_state() {
 	return 0
 }
 run_test "rootless default state dir is \$XDG_RUNTIME_DIR/ocirun" t_xdg_state user
+
+t_root_userns_range() {
+	# root maps the container onto host ids 200000-265535 (no host root
+	# inside): the init must become the namespace's root to set things up
+	mkbundle
+	cfg '.linux.namespaces += [{"type": "user"}] | del(.linux.namespaces[] | select(.type == "cgroup"))
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+	chown -R 200000:200000 "$B/rootfs"
+	sh_ok 'id -u; cat /proc/self/uid_map | tr -s " "; touch /dev/shm/x && echo shm-ok'
+	expect_eq "inside" "$OUT" "0
+ 0 200000 65536
+shm-ok"
+}
+run_test "root with a user namespace that does not map host root" t_root_userns_range root
