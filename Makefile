@@ -5,13 +5,22 @@
 #   make check        everything above + unit tests + helpers, then test/run.sh
 #   make demo         busybox container as an unprivileged user
 #   make size         stripped size of ./ocirun with and without libseccomp
-#   make install      $(DESTDIR)$(PREFIX)/bin/ocirun
+#   make install      $(DESTDIR)$(PREFIX)/bin/ocirun (+ the man page)
 #   make clean        all that make built except the libseccomp build
 #   make distclean    clean + build/ (libseccomp source, apt lists, library)
 #
-# Overridable: CC (dev, unit and seccomp_gen builds), MUSL_CC (ocirun and
-# test helpers), CFLAGS CPPFLAGS LDFLAGS LDLIBS (appended after ours), PREFIX
-# DESTDIR, SECCOMP and LIBSECCOMP_DIR (see below).
+#   make ARCH=aarch64 build/aarch64/ocirun for a board (also armhf mipsel mips
+#                     riscv64 x86_64), with the toolchain scripts/cross-toolchain.sh
+#                     makes from Debian packages; or with the caller's toolchain:
+#                     CROSS_COMPILE=aarch64-linux-musl- [CC=...] (Buildroot, Yocto)
+#   make release      all six, and a table of their sizes
+#   make check-cross  unit tests under qemu-user, containers in real kernels
+#                     under qemu-system, for each target (test/cross/run.sh)
+#
+# Overridable: CC (dev, unit and seccomp_gen builds; in a cross build, the
+# target compiler), MUSL_CC (ocirun and test helpers), CROSS_COMPILE,
+# CFLAGS CPPFLAGS LDFLAGS LDLIBS (appended after ours), PREFIX DESTDIR,
+# SECCOMP and LIBSECCOMP_DIR (see below).
 # Missing Debian packages are installed by scripts/deps.sh on first use.
 
 VERSION := 0.1.0
@@ -21,22 +30,99 @@ PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 DESTDIR ?=
 
-# Target architecture (uname -m names).  Only native builds exist for now;
-# ARCH is the one switch that cross builds (a per-arch MUSL_CC wrapper and
-# per-arch UAPI header links, see shared docs/cross-targets.md) will hang
-# off.  Taken from the command line only: an ARCH in the environment often
-# means something else (the kernel's ARCH=x86, dpkg's amd64).
-HOST_ARCH := $(shell uname -m)
+# Target architecture (uname -m names, and armhf).  Taken from the command
+# line only: an ARCH in the environment often means something else (the
+# kernel's ARCH=x86, dpkg's amd64).  The toolchain is one of:
+#   native     ARCH is the host's (the default): ./ocirun with musl-gcc, and
+#              everything below as it always was.
+#   bootstrap  ARCH=<one of CROSS_ARCHES> other than the host's:
+#              scripts/cross-toolchain.sh makes build/ARCH/toolchain/ (Debian's
+#              cross gcc, Debian's musl for ARCH or musl built from Debian's
+#              source, the kernel headers for ARCH); output in build/ARCH/.
+#   external   the caller's musl cross toolchain, as Buildroot and Yocto pass
+#              it: CROSS_COMPILE=<prefix> (CC defaults to $(CROSS_COMPILE)gcc,
+#              a CC from the command line or environment wins), or ARCH=... with
+#              CC=... on the command line.  No bootstrap, no package installs;
+#              libseccomp from LIBSECCOMP_DIR (or SECCOMP=precompiled).  ARCH,
+#              if not given, is the first word of $(CC) -dumpmachine.  Output
+#              in build/ARCH/.
+HOST_ARCH    := $(shell uname -m)
+CROSS_ARCHES := x86_64 aarch64 armhf mipsel mips riscv64
 ifneq ($(origin ARCH),command line)
   ARCH := $(HOST_ARCH)
 endif
-ifneq ($(ARCH),$(HOST_ARCH))
-  $(error ARCH=$(ARCH): cross builds are not implemented yet (host is $(HOST_ARCH)))
+CROSS_COMPILE ?=
+ifneq ($(CROSS_COMPILE),)
+  TOOLCHAIN := external
+  ifeq ($(filter command line environment environment override,$(origin CC)),)
+    CC := $(CROSS_COMPILE)gcc
+  endif
+else ifneq ($(ARCH),$(HOST_ARCH))
+  ifneq ($(filter command line,$(origin CC) $(origin MUSL_CC)),)
+    TOOLCHAIN := external
+    ifeq ($(origin MUSL_CC),command line)
+      CC := $(MUSL_CC)
+    endif
+  else
+    TOOLCHAIN := bootstrap
+  endif
+else
+  TOOLCHAIN := native
 endif
 
-MUSL_CC ?= musl-gcc
-ifeq ($(origin CC),default)
-  CC := gcc
+# musl target triples of the bootstrap toolchains (scripts/cross-toolchain.sh
+# has the full table: Debian arch, gnu triple, where musl comes from).
+musl_triple_x86_64  := x86_64-linux-musl
+musl_triple_aarch64 := aarch64-linux-musl
+musl_triple_armhf   := arm-linux-musleabihf
+musl_triple_mipsel  := mipsel-linux-musl
+musl_triple_mips    := mips-linux-musl
+musl_triple_riscv64 := riscv64-linux-musl
+gnu_triple_x86_64   := x86_64-linux-gnu
+gnu_triple_aarch64  := aarch64-linux-gnu
+gnu_triple_armhf    := arm-linux-gnueabihf
+gnu_triple_mipsel   := mipsel-linux-gnu
+gnu_triple_mips     := mips-linux-gnu
+gnu_triple_riscv64  := riscv64-linux-gnu
+
+ifeq ($(TOOLCHAIN),native)
+  MUSL_CC ?= musl-gcc
+  ifeq ($(origin CC),default)
+    CC := gcc
+  endif
+  OUT      := build
+  XOUT     := build/$(ARCH)
+  TC_STAMP :=
+else ifeq ($(TOOLCHAIN),bootstrap)
+  ifeq ($(filter $(ARCH),$(CROSS_ARCHES)),)
+    $(error ARCH=$(ARCH): not a known target ($(CROSS_ARCHES)); for another one, give your own toolchain with CROSS_COMPILE=... or CC=...)
+  endif
+  TC_DIR   := build/$(ARCH)/toolchain
+  TC_STAMP := $(TC_DIR)/stamp
+  MUSL_CC  := $(CURDIR)/$(TC_DIR)/bin/$(musl_triple_$(ARCH))-cc
+  TC_AR    := $(gnu_triple_$(ARCH))-ar
+  TC_RANLIB := $(gnu_triple_$(ARCH))-ranlib
+  OUT      := build/$(ARCH)
+  XOUT     := $(OUT)
+else
+  # external: the target compiler is CC; it must exist and target ARCH
+  CC_MACHINE := $(shell $(CC) -dumpmachine 2>/dev/null)
+  ifeq ($(CC_MACHINE),)
+    $(error cannot run the target compiler CC='$(CC)' (CROSS_COMPILE='$(CROSS_COMPILE)'))
+  endif
+  ifneq ($(origin ARCH),command line)
+    ARCH := $(firstword $(subst -, ,$(CC_MACHINE)))
+  endif
+  cc_arch_armhf := arm
+  ifneq ($(firstword $(subst -, ,$(CC_MACHINE))),$(or $(cc_arch_$(ARCH)),$(ARCH)))
+    $(error ARCH=$(ARCH), but CC='$(CC)' builds for $(CC_MACHINE))
+  endif
+  MUSL_CC  := $(CC)
+  TC_STAMP :=
+  TC_AR    := $(or $(filter-out ar,$(AR)),$(CROSS_COMPILE)ar)
+  TC_RANLIB := $(or $(RANLIB),$(CROSS_COMPILE)ranlib)
+  OUT      := build/$(ARCH)
+  XOUT     := $(OUT)
 endif
 
 # Debian's musl-gcc specs use -nostdinc, which hides the Linux UAPI headers
@@ -45,9 +131,19 @@ endif
 # searches after the musl include directory the specs put first, so musl's
 # libc headers always win.  MULTIARCH is expanded only inside recipes, after
 # the deps rule has made sure gcc exists.
+# Cross builds need no build/khdr: the bootstrap toolchain has its own
+# (build/ARCH/toolchain/khdr), an external one its sysroot's.
 KHDR      := build/khdr
 KHDR_DIRS := linux asm asm-generic mtd
-KHDR_LINKS := $(addprefix $(KHDR)/,$(KHDR_DIRS))
+ifeq ($(TOOLCHAIN),native)
+  KHDR_LINKS := $(addprefix $(KHDR)/,$(KHDR_DIRS))
+  KHDR_INC   := -isystem $(KHDR)
+  KHDR_ABS   := -isystem $(CURDIR)/$(KHDR)
+else
+  KHDR_LINKS :=
+  KHDR_INC   :=
+  KHDR_ABS   :=
+endif
 MULTIARCH  = $(shell gcc -print-multiarch 2>/dev/null || echo $(HOST_ARCH)-linux-gnu)
 
 JSMN_SRC := /usr/include/jsmn.h
@@ -64,8 +160,17 @@ JSMN_SRC := /usr/include/jsmn.h
 # system's libseccomp (libseccomp-dev, -lseccomp) instead.
 SECCOMP        ?= libseccomp
 LIBSECCOMP_DIR ?=
-MUSL_TRIPLE    := $(ARCH)-linux-musl
-SC_BUILD_DIR   := build/libseccomp/$(ARCH)
+MUSL_TRIPLE    := $(or $(musl_triple_$(ARCH)),$(ARCH)-linux-musl)
+ifeq ($(TOOLCHAIN),native)
+  SC_BUILD_DIR := build/libseccomp/$(ARCH)
+else
+  SC_BUILD_DIR := $(OUT)/libseccomp
+  ifeq ($(TOOLCHAIN),external)
+    # built with the caller's compiler: not the bootstrap toolchain's library
+    SC_BUILD_DIR := $(OUT)/libseccomp-external
+    MUSL_TRIPLE  := $(CC_MACHINE)
+  endif
+endif
 SC_PREFIX      := $(if $(LIBSECCOMP_DIR),$(LIBSECCOMP_DIR),$(SC_BUILD_DIR))
 SC_LIB_A       := $(SC_PREFIX)/lib/libseccomp.a
 ifeq ($(SECCOMP),libseccomp)
@@ -99,14 +204,25 @@ HELPER_SRCS := $(wildcard test/helpers/*.c)
 HELPERS     := $(patsubst test/helpers/%.c,build/helpers/%,$(HELPER_SRCS))
 GEN_SRC     := $(wildcard seccomp_gen/seccomp_gen.c)
 GEN_BIN     := $(if $(GEN_SRC),seccomp_gen/seccomp_gen)
-NOSC_BIN    := build/ocirun-nolibseccomp
+# native: ./ocirun and build/; cross: everything in build/ARCH/
+OCIRUN_BIN  := $(if $(filter native,$(TOOLCHAIN)),ocirun,$(OUT)/ocirun)
+NOSC_BIN    := $(OUT)/ocirun-nolibseccomp
+BUILDINFO   := $(OUT)/buildinfo
+# check-cross's programs for ARCH, built with the same musl toolchain as
+# ocirun (native too: build/x86_64/): the unit tests, static and without
+# sanitizers, for qemu-user; PID 1 and checker of the test VMs.
+XUNIT_BIN   := $(XOUT)/unit
+VMINIT_BIN  := $(XOUT)/vminit
+ifneq ($(TOOLCHAIN),native)
+  UNIT_BIN  := $(if $(UNIT_SRC),$(XUNIT_BIN))
+endif
 
 # The full compile commands, one place each; build/buildinfo records them so
 # that a change of version, commit, compiler or flags rebuilds what it affects.
 # $(1): seccomp flags, $(2): libseccomp.a or nothing, $(3): output.
-REL_CMD    = $(strip $(MUSL_CC) $(REL_CFLAGS) $(DEFS) $(1) -I. -isystem $(KHDR) \
+REL_CMD    = $(strip $(MUSL_CC) $(REL_CFLAGS) $(DEFS) $(1) -I. $(KHDR_INC) \
              $(CPPFLAGS) $(CFLAGS) $(REL_LDFLAGS) $(LDFLAGS) runtime.c $(2) -o $(3) $(LDLIBS))
-OCIRUN_CMD = $(call REL_CMD,$(SC_FLAGS),$(SC_LIB),ocirun)
+OCIRUN_CMD = $(call REL_CMD,$(SC_FLAGS),$(SC_LIB),$(OCIRUN_BIN))
 NOSC_CMD   = $(call REL_CMD,$(SC_NONE_FLAGS),,$(NOSC_BIN))
 DEV_CMD    = $(strip $(CC) $(STD) $(WARN) $(SAN) $(DEFS) $(SC_HOST_FLAGS) -I. \
              $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) runtime.c -o ocirun-dev $(SC_HOST_LIBS) $(LDLIBS))
@@ -115,28 +231,43 @@ UNIT_CMD   = $(strip $(CC) $(STD) $(WARN) $(SAN) $(DEFS) $(SC_HOST_FLAGS) -DOCIR
 GEN_CMD    = $(strip $(CC) $(STD) $(WARN) -O2 $(DEFS) $(SC_HOST_FLAGS) -DOCIRUN_NO_MAIN -I. \
              $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) seccomp_gen/seccomp_gen.c -o seccomp_gen/seccomp_gen \
              $(SC_HOST_LIBS) $(LDLIBS))
-HELPER_CMD = $(strip $(MUSL_CC) $(HLP_CFLAGS) -I. -isystem $(KHDR) \
+HELPER_CMD = $(strip $(MUSL_CC) $(HLP_CFLAGS) -I. $(KHDR_INC) \
              $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(1) -o $(2) $(LDLIBS))
+# check-cross: the unit tests with musl, static, no sanitizers (qemu-user
+# runs them), linked with the target's libseccomp; vminit stripped.
+XUNIT_CMD  = $(strip $(MUSL_CC) -static -O1 $(STD) $(WARN) $(DEFS) -DOCIRUN_SECCOMP=1 \
+             -I$(SC_PREFIX)/include -DOCIRUN_NO_MAIN -I. $(KHDR_INC) \
+             $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) test/unit.c $(SC_LIB_A) -o $(XUNIT_BIN) $(LDLIBS))
+VMINIT_CMD = $(strip $(MUSL_CC) -static -Os -s $(STD) $(WARN) $(KHDR_INC) \
+             $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) test/cross/vminit.c -o $(VMINIT_BIN) $(LDLIBS))
 
 # scripts/libseccomp.sh's settings; it compares them with those the library
 # in build/libseccomp/<arch> was built with and rebuilds only on a change.
 SC_SCRIPT_ENV = LIBSECCOMP_PREFIX='$(CURDIR)/$(SC_BUILD_DIR)' \
                 LIBSECCOMP_HOST='$(MUSL_TRIPLE)' \
-                LIBSECCOMP_CC='$(MUSL_CC) -isystem $(CURDIR)/$(KHDR)'
+                LIBSECCOMP_CC='$(strip $(MUSL_CC) $(KHDR_ABS))' \
+                $(if $(TC_AR),LIBSECCOMP_AR='$(TC_AR)' LIBSECCOMP_RANLIB='$(TC_RANLIB)')
 
-COMMON_DEPS := jsmn.h build/buildinfo Makefile
+COMMON_DEPS := jsmn.h $(BUILDINFO) Makefile $(TC_STAMP)
 
 .PHONY: all dev unit test/unit test-helpers seccomp-gen check size demo clean \
-        distclean install uninstall deps FORCE
+        distclean install uninstall deps FORCE nolibseccomp toolchain native-only \
+        cross-test-bins release release-row check-cross cross-kernel
+ifneq ($(TOOLCHAIN),native)
+.PHONY: ocirun
+endif
 .DELETE_ON_ERROR:
 
-all: ocirun
+all: $(OCIRUN_BIN)
 
 # First rule that runs in any build: install missing packages, but only when
 # a quick look says something is missing, so a normal build costs nothing.
+ifeq ($(TOOLCHAIN),external)
+deps:
+else
 deps:
 	@ok=1; \
-	for c in $(MUSL_CC) $(CC) jq busybox setpriv newuidmap useradd file \
+	for c in $(if $(TC_STAMP),musl-gcc gcc,$(MUSL_CC) $(CC)) jq busybox setpriv newuidmap useradd file \
 	         gperf dpkg-source; do \
 	    command -v $$c >/dev/null 2>&1 || { ok=0; break; }; \
 	done; \
@@ -145,12 +276,15 @@ deps:
 	    test -f $$f || { ok=0; break; }; \
 	done; \
 	test $$ok = 1 || scripts/deps.sh
+endif
 
 # Write-if-changed stamp: make re-checks its mtime after the recipe, so
 # dependents rebuild only when the content really changed.
-build/buildinfo: FORCE
+BUILDINFO_VARS := OCIRUN_CMD NOSC_CMD $(if $(filter native,$(TOOLCHAIN)),DEV_CMD UNIT_CMD GEN_CMD) \
+                  XUNIT_CMD VMINIT_CMD
+$(BUILDINFO): FORCE
 	@mkdir -p $(@D)
-	@printf '%s\n' $(foreach c,OCIRUN_CMD NOSC_CMD DEV_CMD UNIT_CMD GEN_CMD,'$(subst ','\'',$($(c)))') \
+	@printf '%s\n' $(foreach c,$(BUILDINFO_VARS),'$(subst ','\'',$($(c)))') \
 	    '$(subst ','\'',$(call HELPER_CMD,SRC,OUT))' > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
 
@@ -170,20 +304,100 @@ $(KHDR)/%: | deps
 # The default libseccomp: the script runs on every make that needs the
 # library and returns at once when it is up to date; make then sees the
 # library's mtime unchanged, so nothing relinks.
-$(SC_BUILD_DIR)/lib/libseccomp.a: FORCE | $(KHDR_LINKS) deps
+$(SC_BUILD_DIR)/lib/libseccomp.a: FORCE $(TC_STAMP) | $(KHDR_LINKS) deps
 	@$(SC_SCRIPT_ENV) scripts/libseccomp.sh
+
+# The bootstrap toolchain: like libseccomp.sh, the script returns at once
+# when build/ARCH/toolchain is up to date and then leaves the stamp alone.
+ifeq ($(TOOLCHAIN),bootstrap)
+$(TC_STAMP): FORCE | deps
+	@scripts/cross-toolchain.sh toolchain $(ARCH)
+toolchain: $(TC_STAMP)
+endif
 
 ifneq ($(LIBSECCOMP_DIR),)
 $(SC_LIB_A):
 	@echo "LIBSECCOMP_DIR=$(LIBSECCOMP_DIR): $@ not found" >&2; exit 1
 endif
 
-ocirun: runtime.c $(COMMON_DEPS) $(SC_LIB) | $(KHDR_LINKS)
+$(OCIRUN_BIN): runtime.c $(COMMON_DEPS) $(SC_LIB) | $(KHDR_LINKS)
+	@mkdir -p $(@D)
 	$(OCIRUN_CMD)
 
 $(NOSC_BIN): runtime.c $(COMMON_DEPS) | $(KHDR_LINKS)
 	@mkdir -p $(@D)
 	$(NOSC_CMD)
+
+ifneq ($(OCIRUN_BIN),ocirun)
+ocirun: $(OCIRUN_BIN)
+endif
+nolibseccomp: $(NOSC_BIN)
+
+# ---- cross builds and their tests (see "Boards and kernels" in README) ----
+
+# The host's test programs run on the host: not in a cross build.
+dev check test-helpers seccomp-gen demo: native-only
+native-only:
+ifneq ($(TOOLCHAIN),native)
+	@echo "make: this target is for the host build, not ARCH=$(ARCH) (see make check-cross)" >&2; exit 2
+endif
+
+$(XUNIT_BIN): test/unit.c runtime.c $(wildcard test/*.h) $(COMMON_DEPS) $(SC_LIB_A) | $(KHDR_LINKS)
+	@mkdir -p $(@D)
+	$(XUNIT_CMD)
+
+$(VMINIT_BIN): test/cross/vminit.c $(BUILDINFO) Makefile $(TC_STAMP) | $(KHDR_LINKS) deps
+	@mkdir -p $(@D)
+	$(VMINIT_CMD)
+
+# what test/cross/run.sh needs of one ARCH
+cross-test-bins: $(OCIRUN_BIN) $(XUNIT_BIN) $(VMINIT_BIN)
+
+# make release: ocirun for every target with and without libseccomp, then
+# one table.  Each ARCH is its own make (its own toolchain and libseccomp).
+# The host's ocirun must stay within SIZE_BUDGET bytes (stripped, with
+# libseccomp); release fails otherwise.
+RELEASE_ARCHES ?= $(CROSS_ARCHES)
+SIZE_BUDGET    ?= 307200
+release:
+	@scripts/cross-toolchain.sh deps $(RELEASE_ARCHES)
+	@for a in $(RELEASE_ARCHES); do \
+	    $(MAKE) --no-print-directory ARCH=$$a ocirun nolibseccomp || exit 1; \
+	done
+	@printf '\n%-8s %-22s %-22s %s\n' arch 'with libseccomp' 'without (precompiled)' 'file (with libseccomp)'
+	@for a in $(RELEASE_ARCHES); do \
+	    $(MAKE) -s --no-print-directory ARCH=$$a release-row || exit 1; \
+	done
+ifneq ($(filter $(HOST_ARCH),$(RELEASE_ARCHES)),)
+	@a=$$(stat -c %s ocirun); \
+	if [ $$a -le $(SIZE_BUDGET) ]; then \
+	    echo "$(HOST_ARCH) ocirun with libseccomp: $$a bytes, within the budget of $(SIZE_BUDGET)"; \
+	else \
+	    echo "$(HOST_ARCH) ocirun with libseccomp: $$a bytes, over the budget of $(SIZE_BUDGET)" >&2; exit 1; \
+	fi
+endif
+
+release-row:
+	@a=$$(stat -c %s $(OCIRUN_BIN)); b=$$(stat -c %s $(NOSC_BIN)); \
+	printf '%-8s %-22s %-22s %s: %s\n' $(ARCH) \
+	    "$$a ($$(awk -v n=$$a 'BEGIN { printf "%.1f KiB", n / 1024 }'))" \
+	    "$$b ($$(awk -v n=$$b 'BEGIN { printf "%.1f KiB", n / 1024 }'))" \
+	    $(OCIRUN_BIN) "$$(file -b $(OCIRUN_BIN))"
+
+# make check-cross: for each of CHECK_ARCHES, the unit tests under qemu-user
+# and containers as root and rootless in a real kernel under qemu-system.
+# KERNEL_<arch>=<image> boots that kernel instead of Debian's (mips and
+# riscv64 have none in Debian 12; make cross-kernel builds one).
+CHECK_ARCHES ?= $(CROSS_ARCHES)
+check-cross:
+	@CHECK_ARCHES='$(CHECK_ARCHES)' MAKE='$(MAKE)' \
+	$(foreach a,$(CROSS_ARCHES),$(if $(KERNEL_$(a)),KERNEL_$(a)='$(KERNEL_$(a))')) \
+	    test/cross/run.sh
+
+# make cross-kernel ARCH=riscv64|mips: a small kernel from Debian's linux
+# source package (upstream part), for the archs Debian 12 has none for.
+cross-kernel:
+	@test/cross/kernel.sh $(ARCH)
 
 dev: ocirun-dev
 
@@ -222,35 +436,49 @@ check: all dev $(UNIT_BIN) test-helpers $(GEN_BIN) $(if $(SC_LIB),$(NOSC_BIN))
 # Both binaries are stripped (-s).  With SECCOMP=precompiled ./ocirun has no
 # libseccomp either, so there is nothing to compare.
 ifeq ($(SECCOMP),libseccomp)
-size: ocirun $(NOSC_BIN)
-	@a=$$(stat -c %s ocirun); b=$$(stat -c %s $(NOSC_BIN)); \
-	printf '%-28s %8d bytes  (SECCOMP=libseccomp, stripped)\n' ocirun $$a; \
+size: $(OCIRUN_BIN) $(NOSC_BIN)
+	@a=$$(stat -c %s $(OCIRUN_BIN)); b=$$(stat -c %s $(NOSC_BIN)); \
+	printf '%-28s %8d bytes  (SECCOMP=libseccomp, stripped)\n' $(OCIRUN_BIN) $$a; \
 	printf '%-28s %8d bytes  (SECCOMP=precompiled, stripped)\n' $(NOSC_BIN) $$b; \
 	printf '%-28s %8d bytes\n' 'libseccomp adds' $$((a - b))
-	@file ocirun
+	@file $(OCIRUN_BIN)
 else
-size: ocirun
-	@printf '%-28s %8d bytes  (SECCOMP=precompiled, stripped)\n' ocirun $$(stat -c %s ocirun)
-	@file ocirun
+size: $(OCIRUN_BIN)
+	@printf '%-28s %8d bytes  (SECCOMP=precompiled, stripped)\n' $(OCIRUN_BIN) $$(stat -c %s $(OCIRUN_BIN))
+	@file $(OCIRUN_BIN)
 endif
 
 demo: ocirun
 	scripts/mkdemo.sh
 
-install: ocirun
+# The man page, once the tree has one (ocirun.1 or doc/ocirun.1).
+MANDIR  ?= $(PREFIX)/share/man
+MANPAGE := $(firstword $(wildcard ocirun.1 doc/ocirun.1 man/ocirun.1))
+
+install: $(OCIRUN_BIN)
 	install -d $(DESTDIR)$(BINDIR)
-	install -m 0755 ocirun $(DESTDIR)$(BINDIR)/ocirun
+	install -m 0755 $(OCIRUN_BIN) $(DESTDIR)$(BINDIR)/ocirun
+ifneq ($(MANPAGE),)
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 0644 $(MANPAGE) $(DESTDIR)$(MANDIR)/man1/ocirun.1
+endif
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/ocirun
+	rm -f $(DESTDIR)$(BINDIR)/ocirun $(DESTDIR)$(MANDIR)/man1/ocirun.1
 
 # clean keeps the libseccomp build (build/src, build/apt, build/libseccomp):
-# it only depends on Debian's source package and the toolchain.
+# it only depends on Debian's source package and the toolchain.  So are,
+# per cross target, build/ARCH/{toolchain,musl,libseccomp,kernel}, and the
+# downloads of build/cross/.
+CROSS_KEEP := toolchain musl libseccomp libseccomp-external kernel
 clean:
 	rm -f ocirun ocirun-dev jsmn.h seccomp_gen/seccomp_gen
 	@test ! -d build || { set -x; cd build && \
 	    find . -mindepth 1 -maxdepth 1 ! -name src ! -name apt ! -name libseccomp \
-	        -exec rm -rf {} +; }
+	        ! -name cross $(foreach a,$(CROSS_ARCHES),! -name $(a)) -exec rm -rf {} +; \
+	    for a in $(CROSS_ARCHES); do test ! -d $$a || \
+	        find $$a -mindepth 1 -maxdepth 1 $(foreach k,$(CROSS_KEEP),! -name $(k)) \
+	            -exec rm -rf {} +; done; }
 
 distclean: clean
 	rm -rf build
