@@ -130,3 +130,15 @@ t_version() {
 	[ -n "$OUT" ] || nope "--version printed nothing"
 }
 run_test "--version" t_version root user
+
+t_install() {
+	is_reference_runtime && skipt "installs ocirun, not $OCIRUN_NAME"
+	local d=$WDIR/stage-$BASHPID
+	make -s -C "$REPO_DIR" install DESTDIR="$d" PREFIX=/usr >"$WDIR/install.log" 2>&1 ||
+		nope "make install failed: $(tail -5 "$WDIR/install.log")"
+	[ -x "$d/usr/bin/ocirun" ] || nope "no $d/usr/bin/ocirun"
+	"$d/usr/bin/ocirun" --version | grep -q '^ocirun version' || nope "the installed binary does not run"
+	grep -q '^\.TH OCIRUN 1' "$d/usr/share/man/man1/ocirun.1" 2>/dev/null || nope "no man page at usr/share/man/man1/ocirun.1"
+	rm -rf "$d"
+}
+run_test "make install puts the binary and the man page under DESTDIR/PREFIX" t_install root
