@@ -4230,6 +4230,8 @@ static PRINTF(4, 5) int cg_set(int dirfd, const char *file, const char *what, co
 		return -1;
 	}
 	if (write_file_at(dirfd, file, v) < 0) {
+		if (what && errno == ENOENT) /* cgroup2: the controller is not enabled here */
+			die("%s: no %s in this cgroup: the host does not offer its controller", what, file);
 		if (what)
 			die_errno("%s: write %s = %s", what, file, v);
 		return -1;
@@ -4798,10 +4800,12 @@ static bool cg_prepare(struct cgroup *g, const struct config *cfg, const char *i
 		if (r->rdma.n)
 			strcat(ctrls, "rdma ");
 		int AUTOCLOSE rfd = open(CG_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (ctrls[0] && rfd >= 0)
-			cg_v2_enable(rfd, g->path, ctrls);
+		/* the directories first: a parent made now has no controllers
+		 * until cg_v2_enable turns them on down the path */
 		if ((g->fd[0] = cg_open_one(g, 0, true)) < 0)
 			die_errno("create cgroup %s", g->path);
+		if (ctrls[0] && rfd >= 0)
+			cg_v2_enable(rfd, g->path, ctrls);
 		cg_apply_v2(g, r);
 		if (r->devices.n)
 			cg_devices_v2(g, r);

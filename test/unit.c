@@ -768,7 +768,7 @@ static void test_nesting_200000_levels_refused_quickly(void)
 {
 	struct sbuf b = { 0 };
 	nest(&b, 200000);
-	check_parse_in_time(&b, -1, "nesting deeper than 64", 1000);
+	check_parse_in_time(&b, -1, "nesting deeper than 64", 4000);
 	free(b.s);
 }
 
@@ -809,7 +809,7 @@ static void test_many_keys_parse_quickly(void)
 	for (int i = 0; i < 150000; i++)
 		sb_add(&b, "%s\"k%d\":\"\"", i ? "," : "", i);
 	sb_add(&b, "}}");
-	check_parse_in_time(&b, 0, NULL, 1000);
+	check_parse_in_time(&b, 0, NULL, 4000);
 	free(b.s);
 }
 
@@ -1629,10 +1629,10 @@ int main(void)
 	/* 2 */
 	bad_json_cases();
 	run("refuses nesting of 65 levels, accepts 64", test_nesting_limit_is_64_levels);
-	run("refuses 200000 nested arrays within 1 s", test_nesting_200000_levels_refused_quickly);
+	run("refuses 200000 nested arrays without quadratic time (a 4 s guard; it took 45 s)", test_nesting_200000_levels_refused_quickly);
 	run("refuses 5000 mounts with a size message", test_5000_mounts_refused);
 	run("accepts 4096 mounts", test_4096_mounts_accepted);
-	run("parses an object of 150000 keys within 1 s", test_many_keys_parse_quickly);
+	run("parses an object of 150000 keys without quadratic time (a 4 s guard)", test_many_keys_parse_quickly);
 
 	/* 3 */
 	run("string escapes and surrogate pairs decode to UTF-8", test_string_escapes_decode_to_utf8);
