@@ -13,8 +13,16 @@
 #              Debian's busybox-static for ARCH (mips, riscv64: none in Debian
 #              12, the container runs the checker alone).  vminit runs the
 #              container as root in a user namespace ("root"), as uid 1000
-#              ("rootless") and as root without a user namespace ("rootful");
-#              the serial console must show every expected RESULT line.
+#              ("rootless") and as root without a user namespace ("rootful"),
+#              the lifecycle commands, and the cgroup2 modes (the kernel
+#              boots with cgroup_no_v1=all cgroup_disable=hugetlb,rdma):
+#              "cgroup2" (root, /ocirun-test/c1 with memory, pids, cpu and
+#              device limits; pause, resume, update, kill --all, delete;
+#              hugepageLimits and rdma fail naming the field) and
+#              "cgroup2-rootless" (uid 1000 in the delegated /user1000;
+#              /c3, not delegated, fails); a kernel without the memory,
+#              pids and cpu controllers skips them.  The serial console
+#              must show every expected RESULT line.
 # qemu-user emulates neither unshare(CLONE_NEWUSER) nor seccomp, so the
 # containers run only under qemu-system.
 #
@@ -41,6 +49,12 @@ FETCH_TIMEOUT=${FETCH_TIMEOUT:-900}
 HOST_ARCH=$(uname -m)
 ERRNO=18 # errnoRet of the seccomp rule: EXDEV, the same number on every arch
 MODES="root rootless rootful"
+# every controller on cgroup2, and none for hugetlb and rdma (the cgroup2
+# mode's "missing controller" cases)
+CG_CMDLINE="cgroup_no_v1=all cgroup_disable=hugetlb,rdma"
+CG2_STEPS="setup run memory pids cpu cgroupns cgroupfs dev-null dev-zero dev-urandom host-files state-running
+host-procs pause resume update kill delete missing-hugetlb missing-rdma"
+CG2_ROOTLESS_STEPS="delegate run memory pids cgroupns cgroupfs host-files kill delete not-delegated"
 
 P=0 F=0 S=0
 pass() { echo "ok $*"; P=$((P + 1)); }
@@ -165,6 +179,46 @@ make_config() {
 	}'
 }
 
+# The cgroup2 bundles ($2/bundles/cgroup2*), from the rootful and rootless
+# configs: a cgroup namespace, a "cgroup" mount on /sys/fs/cgroup, a
+# cgroupsPath and linux.resources.  $1 arch, $2 the initramfs tree.
+#   cgroup2              root, /ocirun-test/c1: memory, pids, cpu, devices
+#   cgroup2-hugetlb      root, hugepageLimits (the guest has no hugetlb)
+#   cgroup2-rdma         root, rdma (the guest has no rdma controller)
+#   cgroup2-rootless     uid 1000, /user1000/c2 (delegated): memory, pids
+#   cgroup2-rootless-c3  uid 1000, /c3 (not delegated): memory, pids
+make_cgroup2_bundles() {
+	local a=$1 R=$2 b
+	local cg='.mounts += [{ destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup",
+	                        options: ["nosuid", "noexec", "nodev", "relatime", "ro"] }]
+	          | .linux.namespaces += [{ type: "cgroup" }]'
+	for b in cgroup2 cgroup2-hugetlb cgroup2-rdma cgroup2-rootless cgroup2-rootless-c3; do
+		mkdir -p "$R/bundles/$b"
+	done
+	jq --arg a "$a" "$cg"' | .hostname = "ocirun-cgroup2"
+	  | .process.args = ["/check", "cgroup2", $a, "cgroup2", "67108864", "42", "20000 100000", "1"]
+	  | .linux.cgroupsPath = "/ocirun-test/c1"
+	  | .linux.resources = {
+	      memory: { limit: 67108864 }, pids: { limit: 42 }, cpu: { quota: 20000, period: 100000 },
+	      devices: [{ allow: false, access: "rwm" },
+	                { allow: true, type: "c", major: 1, minor: 3, access: "rwm" },
+	                { allow: true, type: "c", major: 1, minor: 9, access: "r" }] }' \
+		"$R/bundles/rootful/config.json" >"$R/bundles/cgroup2/config.json" || return 1
+	jq '.process.args = ["/check", "pause"] | .linux.cgroupsPath = "/ocirun-test/c-hugetlb"
+	  | .linux.resources = { hugepageLimits: [{ pageSize: "2MB", limit: 4194304 }] }' \
+		"$R/bundles/cgroup2/config.json" >"$R/bundles/cgroup2-hugetlb/config.json" || return 1
+	jq '.process.args = ["/check", "pause"] | .linux.cgroupsPath = "/ocirun-test/c-rdma"
+	  | .linux.resources = { rdma: { mlx5_0: { hcaHandles: 3, hcaObjects: 10000 } } }' \
+		"$R/bundles/cgroup2/config.json" >"$R/bundles/cgroup2-rdma/config.json" || return 1
+	jq --arg a "$a" "$cg"' | .hostname = "ocirun-cgroup2-rootless"
+	  | .process.args = ["/check", "cgroup2", $a, "cgroup2-rootless", "50331648", "21", "-", "0"]
+	  | .linux.cgroupsPath = "/user1000/c2"
+	  | .linux.resources = { memory: { limit: 50331648 }, pids: { limit: 21 } }' \
+		"$R/bundles/rootless/config.json" >"$R/bundles/cgroup2-rootless/config.json" || return 1
+	jq '.process.args = ["/check", "pause"] | .linux.cgroupsPath = "/c3"' \
+		"$R/bundles/cgroup2-rootless/config.json" >"$R/bundles/cgroup2-rootless-c3/config.json"
+}
+
 # initramfs for ARCH: $1 arch, $2 ocirun, $3 vminit, $4 busybox or "", $5 out
 make_initramfs() {
 	local a=$1 ocirun=$2 vminit=$3 bb=$4 out=$5 R=$LOGDIR/initramfs m
@@ -189,6 +243,7 @@ make_initramfs() {
 	mkdir -p "$R/bundles/lifecycle"
 	jq '.process.args = ["/check", "pause"] | .hostname = "ocirun-lifecycle"' \
 		"$R/bundles/rootful/config.json" >"$R/bundles/lifecycle/config.json" || return 1
+	make_cgroup2_bundles "$a" "$R" || return 1
 	(cd "$R" && find . | LC_ALL=C sort | cpio -o -H newc --owner 0:0 --quiet) >"$out" || return 1
 	rm -rf "$R"
 }
@@ -285,7 +340,7 @@ check_arch() {
 	rc=0
 	# shellcheck disable=SC2086
 	timeout -k 5 "$VM_TIMEOUT" $QEMU -nographic -no-reboot -nic none -kernel "$KIMG" -initrd "$initrd" \
-		-append "console=$CON panic=-1 quiet ocirun.arch=$a ocirun.timeout=$STEP_TIMEOUT" \
+		-append "console=$CON panic=-1 quiet ocirun.arch=$a ocirun.timeout=$STEP_TIMEOUT $CG_CMDLINE" \
 		</dev/null >"$log.raw" 2>&1 || rc=$?
 	# no CRs, no terminal escapes (the x86 firmware clears the screen)
 	tr -d '\r' <"$log.raw" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1b[c()][0-9A-Za-z]\{0,1\}//g' >"$log"
@@ -330,6 +385,24 @@ check_arch() {
 			fail "$a lifecycle $s:${line#* step="$s" FAIL}"
 		fi
 	done
+	line=$(grep -m1 "^RESULT arch=$a mode=cgroup2 step=setup " "$log")
+	if [ "${line#* step=setup SKIP}" != "$line" ]; then
+		skip "$a cgroup2:${line#* step=setup SKIP}"
+	else
+		for m in cgroup2 cgroup2-rootless; do
+			if [ $m = cgroup2 ]; then steps=$CG2_STEPS; else steps=$CG2_ROOTLESS_STEPS; fi
+			for s in $steps; do
+				line=$(grep -m1 "^RESULT arch=$a mode=$m step=$s " "$log")
+				if [ -z "$line" ]; then
+					fail "$a $m $s: no RESULT line"
+				elif [ "${line#* step="$s" ok}" != "$line" ]; then
+					pass "$a $m $s${line#* step="$s" ok}"
+				else
+					fail "$a $m $s:${line#* step="$s" FAIL}"
+				fi
+			done
+		done
+	fi
 	if grep -q '^VMINIT-DONE' "$log" && [ "$rc" = 0 ]; then
 		pass "$a vm poweroff ($vmt s: $(grep -m1 '^VMINIT-DONE' "$log" | sed 's/.*uptime=/guest uptime /')s)"
 	else

@@ -12,14 +12,23 @@
  *   for what it can see from outside: the exit code (42), the pivot_root
  *   fallback (an initramfs cannot be pivoted; ocirun's debug output says
  *   it moved the rootfs instead), and an empty state directory afterwards.
- *   Then it powers the machine off.  The kernel command line may carry
- *   ocirun.arch=NAME and ocirun.timeout=SECONDS (per container run).
+ *   Then the lifecycle (create, state, start, kill, delete) and, if
+ *   /bundles/cgroup2 exists and the kernel was booted with
+ *   cgroup_no_v1=all, the cgroup2 modes: cgroup2 mounted on
+ *   /sys/fs/cgroup, a root container with memory/pids/cpu/device limits
+ *   (checked inside and out, paused, resumed, updated, killed, deleted),
+ *   resources whose controller the guest lacks, and uid 1000 in a
+ *   delegated subtree (see run_cgroup2_modes).  Then it powers the machine
+ *   off.  The kernel command line may carry ocirun.arch=NAME and
+ *   ocirun.timeout=SECONDS (per ocirun command).
  *
  * As "check ARCH MODE UIDMAP ERRNO HOSTNAME EXIT" (the container's process,
  * /check in the bundle's rootfs): checks the container from inside (pid,
  * user, uts, net and mount namespaces, the rootfs, mounts, /dev/null, the
  * seccomp filter denying mkdir/mkdirat with ERRNO) and prints one RESULT
- * line per check, then exits with EXIT.
+ * line per check, then exits with EXIT.  As "check cgroup2 ARCH MODE
+ * MEMORY PIDS CPUMAX DEVICES": the container's cgroup as it sees it
+ * (check_cgroup2_main), then it waits to be killed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -259,6 +268,90 @@ static int check_main(int argc, char **argv)
 	return exit_code;
 }
 
+/* the contents of a small file without its trailing newline; on an error
+ * "(strerror)" and -1 */
+static int read_value(const char *path, char *buf, size_t size)
+{
+	int n = read_file(path, buf, size);
+	if (n < 0) {
+		snprintf(buf, size, "(%s)", strerror(errno));
+		return -1;
+	}
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = 0;
+	return n;
+}
+
+/*
+ * "check cgroup2 ARCH MODE MEMORY PIDS CPUMAX DEVICES": the container's
+ * cgroup as it sees it through its cgroup namespace and its cgroup mount
+ * at /sys/fs/cgroup: memory.max, pids.max, cpu.max (CPUMAX "-": not
+ * checked), /proc/self/cgroup "0::/", and with DEVICES 1 the device rules
+ * deny all, allow c 1:3 rwm, allow c 1:9 r.  Then it waits to be killed.
+ */
+static int check_cgroup2_main(int argc, char **argv)
+{
+	if (argc < 8) {
+		fprintf(stderr, "usage: check cgroup2 ARCH MODE MEMORY PIDS CPUMAX DEVICES\n");
+		return 2;
+	}
+	g_arch = argv[2];
+	g_mode = argv[3];
+	const char *want_mem = argv[4], *want_pids = argv[5], *want_cpu = argv[6];
+	int devices = atoi(argv[7]);
+	char v[256], info[16384], t[64];
+
+	read_value("/sys/fs/cgroup/memory.max", v, sizeof v);
+	result("memory", !strcmp(v, want_mem), "memory.max=%s want %s", v, want_mem);
+	read_value("/sys/fs/cgroup/pids.max", v, sizeof v);
+	result("pids", !strcmp(v, want_pids), "pids.max=%s want %s", v, want_pids);
+	if (strcmp(want_cpu, "-")) {
+		read_value("/sys/fs/cgroup/cpu.max", v, sizeof v);
+		result("cpu", !strcmp(v, want_cpu), "cpu.max='%s' want '%s'", v, want_cpu);
+	}
+	read_value("/proc/self/cgroup", v, sizeof v);
+	result("cgroupns", !strcmp(v, "0::/"), "/proc/self/cgroup='%s' want '0::/'", v);
+	if (read_file("/proc/self/mountinfo", info, sizeof info) < 0)
+		info[0] = 0;
+	mount_type(info, "/sys/fs/cgroup", t, sizeof t);
+	read_value("/sys/fs/cgroup/cgroup.controllers", v, sizeof v);
+	result("cgroupfs", !strcmp(t, "cgroup2"), "/sys/fs/cgroup is %s, cgroup.controllers='%s'", t[0] ? t : "none",
+	       v);
+
+	if (devices) {
+		char c[16];
+		errno = 0;
+		int fd = open("/dev/null", O_RDWR | O_CLOEXEC), e = errno;
+		ssize_t w = fd >= 0 ? write(fd, "x", 1) : -1, r = fd >= 0 ? read(fd, c, sizeof c) : -1;
+		if (fd >= 0)
+			close(fd);
+		result("dev-null", fd >= 0 && w == 1 && r == 0, "open(O_RDWR)=%s write=%zd read=%zd",
+		       fd >= 0 ? "ok" : strerror(e), w, r);
+		errno = 0;
+		fd = open("/dev/zero", O_RDONLY | O_CLOEXEC), e = errno;
+		if (fd >= 0)
+			close(fd);
+		result("dev-zero", fd < 0 && e == EPERM, "open(/dev/zero, O_RDONLY)=%s (want EPERM)",
+		       fd >= 0 ? "ok" : strerror(e));
+		errno = 0;
+		int wfd = open("/dev/urandom", O_WRONLY | O_CLOEXEC), we = errno;
+		if (wfd >= 0)
+			close(wfd);
+		errno = 0;
+		fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC), e = errno;
+		r = fd >= 0 ? read(fd, c, sizeof c) : -1;
+		if (fd >= 0)
+			close(fd);
+		result("dev-urandom", wfd < 0 && we == EPERM && r == (ssize_t)sizeof c,
+		       "open(O_WRONLY)=%s (want EPERM), open(O_RDONLY)=%s read=%zd", wfd >= 0 ? "ok" : strerror(we),
+		       fd >= 0 ? "ok" : strerror(e), r);
+	}
+	printf("CHECK-DONE arch=%s mode=%s failures=%d\n", g_arch, g_mode, g_bad);
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 /* === PID 1 ============================================================== */
 
 static double uptime(void)
@@ -439,30 +532,52 @@ static void run_mode(const char *mode, uid_t uid, int timeout)
 }
 
 /*
- * Run "/bin/ocirun --root R ARGS..." as root, output (stdout and stderr)
- * echoed with a prefix and kept in out; returns the exit code, -1 on a
- * timeout.
+ * Run "/bin/ocirun ARGS..." (args: NULL-terminated), stdin /dev/null.  As
+ * uid (0: root); cg_procs, if set, is the cgroup.procs file the process
+ * moves itself into first, while still root.  Its stdout goes to out_fd if
+ * that is >= 0 (a container it starts inherits it), else to a pipe with
+ * its stderr; what the pipe brings is echoed with a prefix and kept in
+ * out.  Returns the exit code, -1 on a timeout.
  */
-static int ocirun_cmd(const char *root, char *out, size_t size, int timeout, const char *a1, const char *a2,
-		      const char *a3, const char *a4, const char *a5)
+static int ocirun_exec(const char *const *args, uid_t uid, const char *cg_procs, int out_fd, char *out, size_t size,
+		       int timeout)
 {
-	char *argv[] = { "ocirun", "--root", (char *)root, (char *)a1, (char *)a2, (char *)a3, (char *)a4,
-			 (char *)a5, NULL };
+	const char *argv[24] = { "ocirun" };
+	size_t na = 1;
 	int pfd[2];
 	size_t n = 0;
 	out[0] = 0;
+	printf("  $%s ocirun", uid ? " (uid 1000)" : "");
+	for (; args[na - 1] && na < sizeof argv / sizeof argv[0] - 1; na++) {
+		argv[na] = args[na - 1];
+		printf(" %s", argv[na]);
+	}
+	argv[na] = NULL;
+	printf("\n");
+	fflush(stdout);
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return -1;
-	printf("  $ ocirun --root %s %s%s%s%s%s%s%s%s\n", root, a1, a2 ? " " : "", a2 ? a2 : "", a3 ? " " : "",
-	       a3 ? a3 : "", a4 ? " " : "", a4 ? a4 : "", a5 ? " ..." : "");
-	fflush(stdout);
 	pid_t pid = fork();
 	if (pid == 0) {
 		setpgid(0, 0);
-		dup2(pfd[1], 1);
+		char self[24];
+		snprintf(self, sizeof self, "%d", (int)getpid());
+		int fd = cg_procs ? open(cg_procs, O_WRONLY | O_CLOEXEC) : -1;
+		if (cg_procs && (fd < 0 || write(fd, self, strlen(self)) < 0)) {
+			dprintf(pfd[1], "vminit: move into %s: %s\n", cg_procs, strerror(errno));
+			_exit(126);
+		}
+		if (uid && (setgroups(0, NULL) < 0 || setgid(uid) < 0 || setuid(uid) < 0)) {
+			dprintf(pfd[1], "vminit: drop privileges: %s\n", strerror(errno));
+			_exit(126);
+		}
+		int null = open("/dev/null", O_RDONLY);
+		if (null >= 0)
+			dup2(null, 0);
+		dup2(out_fd >= 0 ? out_fd : pfd[1], 1);
 		dup2(pfd[1], 2);
 		char *const envp[] = { "PATH=/bin:/sbin:/usr/bin:/usr/sbin", "HOME=/", NULL };
-		execve("/bin/ocirun", argv, envp);
+		execve("/bin/ocirun", (char *const *)argv, envp);
 		_exit(127);
 	}
 	close(pfd[1]);
@@ -471,11 +586,26 @@ static int ocirun_cmd(const char *root, char *out, size_t size, int timeout, con
 		return -1;
 	}
 	int status = 0, done = 0, eof = 0;
-	time_t deadline = time(NULL) + timeout, done_at = 0;
-	while (!done || !eof) {
-		if (!eof) {
-			struct pollfd p = { .fd = pfd[0], .events = POLLIN };
-			if (poll(&p, 1, 100) > 0) {
+	time_t deadline = time(NULL) + timeout;
+	struct pollfd p = { .fd = pfd[0], .events = POLLIN };
+	for (;;) {
+		if (!eof && poll(&p, 1, 100) > 0) {
+			ssize_t k = read(pfd[0], out + n, size - 1 - n);
+			if (k <= 0)
+				eof = 1;
+			else
+				n += (size_t)k;
+			out[n] = 0;
+			if (n + 1 >= size)
+				eof = 1;
+		} else if (eof) {
+			usleep(20000);
+		}
+		reap_others(pid, &status, &done);
+		if (done) {
+			/* what it wrote is in the pipe; a process it left behind
+			 * (a detached container) may hold the pipe open */
+			while (!eof && poll(&p, 1, 0) > 0) {
 				ssize_t k = read(pfd[0], out + n, size - 1 - n);
 				if (k <= 0)
 					eof = 1;
@@ -485,13 +615,9 @@ static int ocirun_cmd(const char *root, char *out, size_t size, int timeout, con
 				if (n + 1 >= size)
 					eof = 1;
 			}
-		} else {
-			usleep(20000);
+			break;
 		}
-		reap_others(pid, &status, &done);
-		if (done && !eof && !done_at)
-			done_at = time(NULL);
-		if ((done_at && time(NULL) > done_at + 1) || time(NULL) > deadline)
+		if (time(NULL) > deadline)
 			break;
 	}
 	close(pfd[0]);
@@ -507,6 +633,14 @@ static int ocirun_cmd(const char *root, char *out, size_t size, int timeout, con
 		return -1;
 	}
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* "/bin/ocirun --root R A1..." as root, output kept in out */
+static int ocirun_cmd(const char *root, char *out, size_t size, int timeout, const char *a1, const char *a2,
+		      const char *a3, const char *a4, const char *a5)
+{
+	const char *args[] = { "--root", root, a1, a2, a3, a4, a5, NULL };
+	return ocirun_exec(args, 0, NULL, -1, out, size, timeout);
 }
 
 /* the "status" of ocirun state's JSON output */
@@ -577,6 +711,383 @@ static void run_lifecycle(int timeout)
 	result("cleanup", d && !left, "%d entries left in %s", left, root);
 }
 
+/* === cgroup2 =========================================================== */
+
+#define CG "/sys/fs/cgroup"
+
+/* whether word is one of the blank-separated words of list */
+static int has_word(const char *list, const char *word)
+{
+	size_t k = strlen(word);
+	for (const char *p = list; (p = strstr(p, word)); p += k)
+		if ((p == list || p[-1] == ' ') && (p[k] == ' ' || p[k] == '\n' || !p[k]))
+			return 1;
+	return 0;
+}
+
+static int write_value(const char *path, const char *v)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t w = write(fd, v, strlen(v));
+	int e = errno;
+	close(fd);
+	errno = e;
+	return w == (ssize_t)strlen(v) ? 0 : -1;
+}
+
+/* "pid" of ocirun state's JSON output, 0 if none */
+static int state_pid(const char *json)
+{
+	const char *p = strstr(json, "\"pid\"");
+	return p && (p = strchr(p, ':')) ? atoi(p + 1) : 0;
+}
+
+/* ocirun's first message ("ocirun: ..."), cut at its newline; NULL if none */
+static char *first_error(char *out)
+{
+	char *e = !strncmp(out, "ocirun:", 7) ? out : strstr(out, "\nocirun:");
+	if (!e)
+		return NULL;
+	e += *e == '\n';
+	e[strcspn(e, "\n")] = 0;
+	return e;
+}
+
+static int dir_entries(const char *dir)
+{
+	int left = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			left++;
+	closedir(d);
+	return left;
+}
+
+/* chown -R uid:uid (cgroupfs: directories and files, no links) */
+static int chown_tree(const char *path, uid_t uid)
+{
+	int bad = lchown(path, uid, uid) < 0;
+	DIR *d = opendir(path);
+	if (!d)
+		return bad;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char sub[512];
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+		bad += e->d_type == DT_DIR ? chown_tree(sub, uid) : lchown(sub, uid, uid) < 0;
+	}
+	closedir(d);
+	return bad;
+}
+
+/*
+ * Echo the lines a container writes to fd (its stdout) until its
+ * "CHECK-DONE" line, or timeout seconds: its RESULT lines as they are,
+ * the rest with a prefix.  Returns 1 if CHECK-DONE came.
+ */
+static int container_lines(int fd, int timeout)
+{
+	char line[2048];
+	size_t ll = 0;
+	time_t deadline = time(NULL) + timeout;
+	while (time(NULL) <= deadline) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int dummy_status, dummy_done;
+		reap_others(-1, &dummy_status, &dummy_done);
+		if (poll(&p, 1, 200) <= 0)
+			continue;
+		char c[512];
+		ssize_t k = read(fd, c, sizeof c);
+		if (k <= 0)
+			return 0;
+		for (ssize_t i = 0; i < k; i++) {
+			if (c[i] != '\n') {
+				if (ll < sizeof line - 1)
+					line[ll++] = c[i];
+				continue;
+			}
+			line[ll] = 0;
+			ll = 0;
+			printf("%s%s\n", strncmp(line, "RESULT ", 7) ? "  container: " : "", line);
+			fflush(stdout);
+			if (!strncmp(line, "CHECK-DONE", 10))
+				return 1;
+		}
+	}
+	printf("  container: no CHECK-DONE line after %d s\n", timeout);
+	return 0;
+}
+
+/* Wait (reaping what PID 1 inherits) until state says "stopped". */
+static int wait_stopped(const char *const *state_args, uid_t uid, const char *cg_procs, char *out, size_t size,
+			int timeout, char *st, size_t stsize)
+{
+	int rc = -1;
+	snprintf(st, stsize, "?");
+	for (int i = 0; i < 50; i++) {
+		int dummy_status, dummy_done;
+		usleep(100000);
+		reap_others(-1, &dummy_status, &dummy_done);
+		rc = ocirun_exec(state_args, uid, cg_procs, -1, out, size, timeout);
+		state_status(out, st, stsize);
+		if (rc != 0 || !strcmp(st, "stopped"))
+			break;
+	}
+	return rc;
+}
+
+/*
+ * A container whose resources need a controller the guest lacks (the
+ * kernel command line has cgroup_disable=hugetlb,rdma): the run fails
+ * with an error naming linux.resources.FIELD, and leaves neither state
+ * nor cgroup behind.
+ */
+static void cg2_missing(const char *step, const char *ctrl, const char *field, const char *id, int timeout)
+{
+	char out[8192], bundle[64], cgdir[128], avail[512], want[64];
+	const char *root = "/run/ocirun-cgroup2";
+	snprintf(bundle, sizeof bundle, "/bundles/cgroup2-%s", ctrl);
+	snprintf(cgdir, sizeof cgdir, CG "/ocirun-test/%s", id);
+	snprintf(want, sizeof want, "linux.resources.%s", field);
+	read_value(CG "/cgroup.controllers", avail, sizeof avail);
+	if (has_word(avail, ctrl)) {
+		result(step, 0, "the guest has the %s controller (cgroup.controllers '%s'): nothing to test", ctrl, avail);
+		return;
+	}
+	const char *args[] = { "--root", root, "run", "-d", "-b", bundle, id, NULL };
+	int rc = ocirun_exec(args, 0, NULL, -1, out, sizeof out, timeout);
+	int named = strstr(out, want) != NULL, cg_left = access(cgdir, F_OK) == 0, st_left = dir_entries(root);
+	char *err = first_error(out);
+	result(step, rc > 0 && named && !cg_left && st_left == 0,
+	       "exit %d, error names %s: %s, cgroup left: %d, state entries left: %d (no %s controller; %s)", rc, want,
+	       named ? "yes" : "no", cg_left, st_left, ctrl, err ? err : "no error message");
+	if (rc == 0) {
+		const char *del[] = { "--root", root, "delete", "--force", id, NULL };
+		ocirun_exec(del, 0, NULL, -1, out, sizeof out, timeout);
+	}
+}
+
+/*
+ * mode "cgroup2": a root container (no user namespace) in
+ * /ocirun-test/c1 with memory, pids, cpu and device limits, checked from
+ * inside and outside, paused, resumed, updated, killed and deleted; then
+ * resources whose controller is missing.
+ */
+static void run_cgroup2(int timeout)
+{
+	const char *root = "/run/ocirun-cgroup2", *id = "c1", *dir = CG "/ocirun-test/c1";
+	char out[8192], v[256], v2[256], v3[256], st[32], path[256];
+	int rc, pfd[2];
+	g_mode = "cgroup2";
+	mkdir(root, 0700);
+	printf("=== cgroup2: a root container with resources in %s, uptime %.2f\n", dir, uptime());
+	fflush(stdout);
+
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		result("run", 0, "pipe: %s", strerror(errno));
+		return;
+	}
+	const char *run[] = { "--root", root, "run", "-d", "-b", "/bundles/cgroup2", id, NULL };
+	double t0 = uptime();
+	rc = ocirun_exec(run, 0, NULL, pfd[1], out, sizeof out, timeout);
+	close(pfd[1]);
+	result("run", rc == 0, "exit %d, %.2f s", rc, uptime() - t0);
+	if (rc == 0)
+		container_lines(pfd[0], timeout);
+	close(pfd[0]);
+
+	/* from outside, while it runs */
+	snprintf(path, sizeof path, "%s/memory.max", dir);
+	read_value(path, v, sizeof v);
+	snprintf(path, sizeof path, "%s/pids.max", dir);
+	read_value(path, v2, sizeof v2);
+	snprintf(path, sizeof path, "%s/cpu.max", dir);
+	read_value(path, v3, sizeof v3);
+	result("host-files", !strcmp(v, "67108864") && !strcmp(v2, "42") && !strcmp(v3, "20000 100000"),
+	       "%s: memory.max=%s pids.max=%s cpu.max='%s'", dir, v, v2, v3);
+	const char *state[] = { "--root", root, "state", id, NULL };
+	rc = ocirun_exec(state, 0, NULL, -1, out, sizeof out, timeout);
+	int pid = state_pid(out);
+	result("state-running", rc == 0 && !strcmp(state_status(out, st, sizeof st), "running"), "exit %d status %s",
+	       rc, state_status(out, st, sizeof st));
+	snprintf(path, sizeof path, "/proc/%d/cgroup", pid);
+	read_value(path, v, sizeof v);
+	snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+	read_value(path, v2, sizeof v2);
+	squeeze(v2);
+	char want_procs[32];
+	snprintf(want_procs, sizeof want_procs, "%d", pid);
+	result("host-procs", pid > 0 && !strcmp(v, "0::/ocirun-test/c1") && !strcmp(v2, want_procs),
+	       "init pid %d: /proc/%d/cgroup='%s', cgroup.procs='%s'", pid, pid, v, v2);
+
+	/* pause, resume, update */
+	const char *pause_[] = { "--root", root, "pause", id, NULL }, *resume[] = { "--root", root, "resume", id, NULL };
+	snprintf(path, sizeof path, "%s/cgroup.freeze", dir);
+	rc = ocirun_exec(pause_, 0, NULL, -1, out, sizeof out, timeout);
+	read_value(path, v, sizeof v);
+	int rc2 = ocirun_exec(state, 0, NULL, -1, out, sizeof out, timeout);
+	result("pause", rc == 0 && !strcmp(v, "1") && rc2 == 0 && !strcmp(state_status(out, st, sizeof st), "paused"),
+	       "exit %d, cgroup.freeze=%s, state exit %d status %s", rc, v, rc2, state_status(out, st, sizeof st));
+	rc = ocirun_exec(resume, 0, NULL, -1, out, sizeof out, timeout);
+	read_value(path, v, sizeof v);
+	rc2 = ocirun_exec(state, 0, NULL, -1, out, sizeof out, timeout);
+	result("resume", rc == 0 && !strcmp(v, "0") && rc2 == 0 && !strcmp(state_status(out, st, sizeof st), "running"),
+	       "exit %d, cgroup.freeze=%s, state exit %d status %s", rc, v, rc2, state_status(out, st, sizeof st));
+	const char *update[] = { "--root", root, "update", "--memory", "33554432", id, NULL };
+	rc = ocirun_exec(update, 0, NULL, -1, out, sizeof out, timeout);
+	snprintf(path, sizeof path, "%s/memory.max", dir);
+	read_value(path, v, sizeof v);
+	result("update", rc == 0 && !strcmp(v, "33554432"), "exit %d, memory.max=%s (want 33554432)", rc, v);
+
+	/* kill --all, delete: the cgroup goes */
+	const char *kill_[] = { "--root", root, "kill", "--all", id, "KILL", NULL };
+	rc = ocirun_exec(kill_, 0, NULL, -1, out, sizeof out, timeout);
+	rc2 = wait_stopped(state, 0, NULL, out, sizeof out, timeout, st, sizeof st);
+	result("kill", rc == 0 && rc2 == 0 && !strcmp(st, "stopped"), "exit %d, state exit %d status %s", rc, rc2, st);
+	const char *del[] = { "--root", root, "delete", id, NULL };
+	rc = ocirun_exec(del, 0, NULL, -1, out, sizeof out, timeout);
+	int cg_left = access(dir, F_OK) == 0, st_left = dir_entries(root);
+	result("delete", rc == 0 && !cg_left && st_left == 0, "exit %d, %s left: %d, state entries left: %d", rc, dir,
+	       cg_left, st_left);
+	if (st_left) {
+		const char *force[] = { "--root", root, "delete", "--force", id, NULL };
+		ocirun_exec(force, 0, NULL, -1, out, sizeof out, timeout);
+	}
+
+	cg2_missing("missing-hugetlb", "hugetlb", "hugepageLimits", "c-hugetlb", timeout);
+	cg2_missing("missing-rdma", "rdma", "rdma", "c-rdma", timeout);
+}
+
+/*
+ * mode "cgroup2-rootless": uid 1000 with the subtree /user1000 delegated
+ * to it (owned by it; its commands start in /user1000/runtime), a
+ * container in /user1000/c2 with memory and pids limits; and one asking
+ * for /c3, which is not delegated.
+ */
+static void run_cgroup2_rootless(int timeout)
+{
+	const char *root = "/run/ocirun-cgroup2-rootless", *id = "c2", *dir = CG "/user1000/c2";
+	const char *procs = CG "/user1000/runtime/cgroup.procs";
+	char out[8192], v[256], v2[256], st[32], path[256];
+	int rc, pfd[2];
+	uid_t uid = 1000;
+	g_mode = "cgroup2-rootless";
+	printf("=== cgroup2-rootless: uid 1000 with %s/user1000 delegated, uptime %.2f\n", CG, uptime());
+	fflush(stdout);
+
+	mkdir(root, 0700);
+	int ok = chown(root, uid, uid) == 0;
+	ok &= mkdir(CG "/user1000", 0755) == 0 && mkdir(CG "/user1000/runtime", 0755) == 0;
+	ok &= write_value(CG "/cgroup.subtree_control", "+memory +pids") == 0;
+	int bad = chown_tree(CG "/user1000", uid);
+	struct stat sb;
+	snprintf(path, sizeof path, "%s/user1000/cgroup.subtree_control", CG);
+	int owned = stat(path, &sb) == 0 && sb.st_uid == uid;
+	read_value(CG "/cgroup.subtree_control", v, sizeof v);
+	result("delegate", ok && !bad && owned, "%s/user1000 and its files owned by 1000 (%d not chowned), "
+	       "root subtree_control='%s'", CG, bad, v);
+
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		result("run", 0, "pipe: %s", strerror(errno));
+		return;
+	}
+	const char *run[] = { "--root", root, "run", "-d", "-b", "/bundles/cgroup2-rootless", id, NULL };
+	double t0 = uptime();
+	rc = ocirun_exec(run, uid, procs, pfd[1], out, sizeof out, timeout);
+	close(pfd[1]);
+	result("run", rc == 0, "exit %d, %.2f s", rc, uptime() - t0);
+	if (rc == 0)
+		container_lines(pfd[0], timeout);
+	close(pfd[0]);
+
+	snprintf(path, sizeof path, "%s/memory.max", dir);
+	read_value(path, v, sizeof v);
+	snprintf(path, sizeof path, "%s/pids.max", dir);
+	read_value(path, v2, sizeof v2);
+	int dir_uid = stat(dir, &sb) == 0 ? (int)sb.st_uid : -1;
+	result("host-files", !strcmp(v, "50331648") && !strcmp(v2, "21") && dir_uid == 1000,
+	       "%s: owner %d, memory.max=%s pids.max=%s", dir, dir_uid, v, v2);
+
+	const char *state[] = { "--root", root, "state", id, NULL };
+	const char *kill_[] = { "--root", root, "kill", "--all", id, "KILL", NULL };
+	rc = ocirun_exec(kill_, uid, procs, -1, out, sizeof out, timeout);
+	int rc2 = wait_stopped(state, uid, procs, out, sizeof out, timeout, st, sizeof st);
+	result("kill", rc == 0 && rc2 == 0 && !strcmp(st, "stopped"), "exit %d, state exit %d status %s", rc, rc2, st);
+	const char *del[] = { "--root", root, "delete", id, NULL };
+	rc = ocirun_exec(del, uid, procs, -1, out, sizeof out, timeout);
+	int cg_left = access(dir, F_OK) == 0, st_left = dir_entries(root);
+	result("delete", rc == 0 && !cg_left && st_left == 0, "exit %d, %s left: %d, state entries left: %d", rc, dir,
+	       cg_left, st_left);
+	if (st_left) {
+		const char *force[] = { "--root", root, "delete", "--force", id, NULL };
+		ocirun_exec(force, uid, procs, -1, out, sizeof out, timeout);
+	}
+
+	/* not delegated: /c3 */
+	const char *run3[] = { "--root", root, "run", "-d", "-b", "/bundles/cgroup2-rootless-c3", "c3", NULL };
+	rc = ocirun_exec(run3, uid, procs, -1, out, sizeof out, timeout);
+	int said = strstr(out, "delegated") != NULL;
+	char *err = first_error(out);
+	cg_left = access(CG "/c3", F_OK) == 0, st_left = dir_entries(root);
+	result("not-delegated", rc > 0 && said && !cg_left && st_left == 0,
+	       "exit %d, error mentions \"delegated\": %s, %s/c3 exists: %d, state entries left: %d (%s)", rc,
+	       said ? "yes" : "no", CG, cg_left, st_left, err ? err : "no error message");
+	if (rc == 0) {
+		const char *force[] = { "--root", root, "delete", "--force", "c3", NULL };
+		ocirun_exec(force, uid, procs, -1, out, sizeof out, timeout);
+	}
+}
+
+/*
+ * The cgroup2 modes, after the others (which run without cgroups): mount
+ * cgroup2 at /sys/fs/cgroup and enable memory, pids, cpu and io for the
+ * children of the root.  Needs a kernel booted with cgroup_no_v1=all and
+ * the memory, pids and cpu controllers; else one SKIP line says why.
+ */
+static void run_cgroup2_modes(int timeout)
+{
+	char avail[512], sub[512], why[700] = "";
+	g_mode = "cgroup2";
+	if (!strstr(cmdline_arg("cgroup_no_v1", ""), "all")) {
+		printf("RESULT arch=%s mode=cgroup2 step=setup SKIP the kernel command line has no cgroup_no_v1=all\n",
+		       g_arch);
+		return;
+	}
+	if (mount("cgroup2", CG, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+		result("setup", 0, "mount cgroup2 on %s: %s", CG, strerror(errno));
+		return;
+	}
+	read_value(CG "/cgroup.controllers", avail, sizeof avail);
+	static const char *const ctrls[] = { "memory", "pids", "cpu", "io" };
+	for (size_t i = 0; i < sizeof ctrls / sizeof ctrls[0]; i++) {
+		char w[32];
+		snprintf(w, sizeof w, "+%s", ctrls[i]);
+		if (has_word(avail, ctrls[i]) && write_value(CG "/cgroup.subtree_control", w) < 0)
+			snprintf(why + strlen(why), sizeof why - strlen(why), " write %s: %s;", w, strerror(errno));
+		if (i < 3 && !has_word(avail, ctrls[i]))
+			snprintf(why + strlen(why), sizeof why - strlen(why), " no %s controller;", ctrls[i]);
+	}
+	read_value(CG "/cgroup.subtree_control", sub, sizeof sub);
+	printf("VMINFO cgroup.controllers=%s\nVMINFO cgroup.subtree_control=%s\n", avail, sub);
+	if (!has_word(avail, "memory") && !has_word(avail, "pids") && !has_word(avail, "cpu")) {
+		printf("RESULT arch=%s mode=cgroup2 step=setup SKIP the kernel has no memory, pids or cpu controller "
+		       "(cgroup.controllers '%s')\n", g_arch, avail);
+		fflush(stdout);
+		return;
+	}
+	result("setup", !why[0], "cgroup.controllers='%s' subtree_control='%s'%s", avail, sub, why);
+	run_cgroup2(timeout);
+	run_cgroup2_rootless(timeout);
+}
+
 static _Noreturn void init_main(void)
 {
 	mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
@@ -626,6 +1137,8 @@ static _Noreturn void init_main(void)
 	}
 	if (access("/bundles/lifecycle/config.json", F_OK) == 0)
 		run_lifecycle(timeout);
+	if (access("/bundles/cgroup2/config.json", F_OK) == 0)
+		run_cgroup2_modes(timeout);
 	printf("VMINIT-DONE arch=%s uptime=%.2f\n", g_arch, uptime());
 	fflush(stdout);
 	sync();
@@ -644,6 +1157,8 @@ int main(int argc, char **argv)
 		for (;;)
 			pause();
 	}
+	if (!strcmp(base, "check") && argc > 1 && !strcmp(argv[1], "cgroup2"))
+		return check_cgroup2_main(argc, argv);
 	if (!strcmp(base, "check"))
 		return check_main(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "check"))
