@@ -20,11 +20,16 @@ id -u $user >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sb
 uid=$(id -u $user) gid=$(id -g $user)
 cleanup() {
 	for rt in ocirun crun runc; do
-		for d in "$work"/state-*; do [ -d "$d" ] && $rt --root "$d" delete -f s1 >/dev/null 2>&1 || true; done
+		for d in "$st"/state-*; do [ -d "$d" ] && $rt --root "$d" delete -f s1 >/dev/null 2>&1 || true; done
 	done
+	umount "$st" 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
+# state directories on a tmpfs, as /run is on a real system
+st=$work/run
+mkdir -p "$st"
+mount -t tmpfs -o mode=755 tmpfs "$st"
 
 cp ocirun build/helpers/nop build/helpers/bare "$work/"
 mkbundle() { # DIR [--rootless]
@@ -55,11 +60,11 @@ unshare -m bash -c "
 	mount -t cgroup2 none /sys/fs/cgroup
 	cd '$work/root'
 	hyperfine -N -w 5 -r $runs --export-json '$work/root.json' \
-		'$work/ocirun --root $work/state-o run s1' \
-		'crun --root $work/state-c run s1' \
-		'runc --root $work/state-r run s1' \
+		'$work/ocirun --root $st/state-o run s1' \
+		'crun --root $st/state-c run s1' \
+		'runc --root $st/state-r run s1' \
 		'$work/bare $work/root/rootfs /nop' \
-		'$work/ocirun --root $work/state-o run -b $work/min s1' >/dev/null"
+		'$work/ocirun --root $st/state-o run -b $work/min s1' >/dev/null"
 o=$(mean 0 "$work/root.json") c=$(mean 1 "$work/root.json") r=$(mean 2 "$work/root.json") b=$(mean 3 "$work/root.json")
 m=$(mean 4 "$work/root.json")
 printf '%-28s %8.2f ms\n' "ocirun (spec default)" "$o" crun "$c" runc "$r" "bare syscalls" "$b" "ocirun (bare's work)" "$m"
@@ -69,11 +74,11 @@ echo "ocirun/bare: default config $(ratio "$o" "$b"), the same work as bare $(ra
 echo "== run of a no-op container, rootless as $user"
 as_user() { setpriv --reuid=$uid --regid=$gid --clear-groups env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=$work "$@"; }
 cd "$work/rl"
-mkdir -p "$work/rl-state" && chown $uid:$gid "$work/rl-state"
-cmds=("$work/ocirun --root $work/rl-state/o run s1" "crun --root $work/rl-state/c run s1"
+mkdir -p "$st/rl-state" && chown $uid:$gid "$st/rl-state"
+cmds=("$work/ocirun --root $st/rl-state/o run s1" "crun --root $st/rl-state/c run s1"
 	"$work/bare -u $work/rl/rootfs /nop")
-as_user hyperfine -N -w 5 -r "$runs" --export-json "$work/rl-state/rl.json" "${cmds[@]}" >/dev/null
-o=$(mean 0 "$work/rl-state/rl.json") c=$(mean 1 "$work/rl-state/rl.json") b=$(mean 2 "$work/rl-state/rl.json")
+as_user hyperfine -N -w 5 -r "$runs" --export-json "$st/rl-state/rl.json" "${cmds[@]}" >/dev/null
+o=$(mean 0 "$st/rl-state/rl.json") c=$(mean 1 "$st/rl-state/rl.json") b=$(mean 2 "$st/rl-state/rl.json")
 printf '%-28s %8.2f ms\n' ocirun "$o" crun "$c" "bare syscalls" "$b"
 echo "ocirun/crun $(ratio "$o" "$c")  (target <= 0.33)   ocirun/bare $(ratio "$o" "$b")  (target <= 1.5)"
 
@@ -93,27 +98,27 @@ make -s -C "$top" seccomp-gen >/dev/null
 jq 'del(.linux.seccomp) | .annotations["io.github.ocirun.seccomp-bpf"] = "filter.bpf"' "$work/sc-pre/config.json" >"$work/sc-pre/c.json"
 mv "$work/sc-pre/c.json" "$work/sc-pre/config.json"
 hyperfine -N -w 5 -r "$runs" --export-json "$work/sc.json" \
-	"$work/ocirun --root $work/state-o run -b $work/sc-json s1" \
-	"$work/ocirun --root $work/state-o run -b $work/sc-pre s1" >/dev/null
+	"$work/ocirun --root $st/state-o run -b $work/sc-json s1" \
+	"$work/ocirun --root $st/state-o run -b $work/sc-pre s1" >/dev/null
 j=$(mean 0 "$work/sc.json") p=$(mean 1 "$work/sc.json")
 printf '%-28s %8.2f ms\n' "compiled ($nsys syscalls)" "$j" "precompiled" "$p"
 echo "precompiled/compiled $(ratio "$p" "$j")   ($(stat -c %s "$work/sc-pre/filter.bpf") bytes of BPF)"
 
 echo "== peak memory (max RSS of the runtime process tree, KiB)"
 cd "$work/root"
-mo=$( { /usr/bin/time -f %M "$work/ocirun" --root "$work/state-o" run s1; } 2>&1 | tail -1)
-mc=$(unshare -m bash -c "mount -t cgroup2 none /sys/fs/cgroup; { /usr/bin/time -f %M crun --root $work/state-c run s1; } 2>&1 | tail -1")
+mo=$( { /usr/bin/time -f %M "$work/ocirun" --root "$st/state-o" run s1; } 2>&1 | tail -1)
+mc=$(unshare -m bash -c "mount -t cgroup2 none /sys/fs/cgroup; { /usr/bin/time -f %M crun --root $st/state-c run s1; } 2>&1 | tail -1")
 echo "ocirun $mo KiB (target < 1024)   crun $mc KiB   ratio $(ratio "$mo" "$mc")"
 
 echo "== state: instructions (callgrind)"
-"$work/ocirun" --root "$work/state-o" create -b "$work/root" s1 >/dev/null
-ins=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$work/ocirun" --root "$work/state-o" state s1 2>&1 >/dev/null |
+"$work/ocirun" --root "$st/state-o" create -b "$work/root" s1 >/dev/null
+ins=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$work/ocirun" --root "$st/state-o" state s1 2>&1 >/dev/null |
 	sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
-"$work/ocirun" --root "$work/state-o" delete -f s1
-unshare -m bash -c "mount -t cgroup2 none /sys/fs/cgroup; crun --root $work/state-c create s1" >/dev/null
-insc=$( (valgrind --tool=callgrind --callgrind-out-file=/dev/null crun --root "$work/state-c" state s1 2>&1 >/dev/null || true) |
+"$work/ocirun" --root "$st/state-o" delete -f s1
+unshare -m bash -c "mount -t cgroup2 none /sys/fs/cgroup; crun --root $st/state-c create s1" >/dev/null
+insc=$( (valgrind --tool=callgrind --callgrind-out-file=/dev/null crun --root "$st/state-c" state s1 2>&1 >/dev/null || true) |
 	sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
-crun --root "$work/state-c" delete -f s1 >/dev/null 2>&1 || true
+crun --root "$st/state-c" delete -f s1 >/dev/null 2>&1 || true
 echo "ocirun state: $ins instructions (target < 200000)   crun state: $insc   ratio $(ratio "$ins" "$insc")"
 
 echo "== binary"
