@@ -107,22 +107,25 @@ in_layout() { # KIND(cgroup2|empty) CMD...: run the runtime there
 		exec "$@"' "$kind" "$@"
 }
 
+# run_in KIND: run $B as $ID there, in the foreground; sets RC and ERR
+run_in() {
+	RC=0
+	in_layout "$1" timeout 20 "$OCIRUN" --root "$STATE_root" run -b "$B" "$ID" </dev/null >"$B/out" 2>"$B/err" || RC=$?
+	ERR=$(cat "$B/err")
+}
+
 t_pure_v2() {
 	in_layout cgroup2 true 2>/dev/null || skipt "cannot mount a private cgroup2 here"
 	mkbundle; cgpath
 	set_sh 'cat /proc/self/cgroup'
-	RC=0
-	in_layout cgroup2 timeout 20 "$OCIRUN" --root "$STATE_root" run -b "$B" "$ID" </dev/null >"$B/out" 2>"$B/err" || RC=$?
-	ERR=$(cat "$B/err")
+	run_in cgroup2
 	expect_ok "run on a pure cgroup2 tree"
 	expect_eq "inside: the cgroup2 line, rooted at the container" "$(grep '^0::' "$B/out")" "0::/"
 	# controllers missing from the tree: the error names the resource
 	mkbundle; cgpath
 	cfg '.linux.resources = {"pids": {"limit": 10}}'
 	set_sh 'echo ran'
-	RC=0
-	in_layout cgroup2 timeout 20 "$OCIRUN" --root "$STATE_root" run -b "$B" "$ID" </dev/null >"$B/out" 2>"$B/err" || RC=$?
-	ERR=$(cat "$B/err")
+	run_in cgroup2
 	if grep -q pids /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null; then
 		expect_ok "pids limit where cgroup2 has the controller"
 	else
@@ -172,9 +175,7 @@ t_v2_devices() {
 	cfg '.mounts += [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs"}]'
 	set_sh 'for d in null zero urandom; do
 		head -c1 /dev/$d >/tmp/o 2>/tmp/e && r=r || r=-; (echo x >/dev/$d) 2>/tmp/e && w=w || w=-; echo "$d $r$w"; done'
-	RC=0
-	in_layout cgroup2 timeout 20 "$OCIRUN" --root "$STATE_root" run -b "$B" "$ID" </dev/null >"$B/out" 2>"$B/err" || RC=$?
-	ERR=$(cat "$B/err")
+	run_in cgroup2
 	expect_ok "run with device rules on cgroup2"
 	expect_eq "device access" "$(cat "$B/out")" "null r-
 zero --
@@ -185,16 +186,12 @@ run_test "pure cgroup2: device rules become an eBPF program that is enforced" t_
 t_no_cgroups() {
 	mkbundle; cgpath
 	set_sh 'echo ran'
-	RC=0
-	in_layout empty timeout 20 "$OCIRUN" --root "$STATE_root" run -b "$B" "$ID" </dev/null >"$B/out" 2>"$B/err" || RC=$?
-	ERR=$(cat "$B/err")
+	run_in empty
 	expect_ok "run without any cgroups"
 	expect_eq "output" "$(cat "$B/out")" "ran"
 	mkbundle; cgpath
 	cfg '.linux.resources = {"memory": {"limit": 67108864}}'
-	RC=0
-	in_layout empty timeout 20 "$OCIRUN" --root "$STATE_root" run -b "$B" "$ID" </dev/null >"$B/out" 2>"$B/err" || RC=$?
-	ERR=$(cat "$B/err")
+	run_in empty
 	expect_fail "a memory limit without cgroups"
 	grep -q 'linux.resources' <<<"$ERR" || nope "error does not name linux.resources: $ERR"
 }
