@@ -4519,6 +4519,45 @@ static void cg_apply_v2(const struct cgroup *g, const struct resources_cfg *r)
 	}
 }
 
+/*
+ * The device rules applied: the config's, then (as runc and crun do, and
+ * podman relies on) the devices every container has (the defaults of
+ * config-linux.md, the pty ones, /dev/net/tun, mknod of anything), then
+ * the config's linux.devices.  Allow rules at the end win.
+ */
+static struct arr cg_device_rules(const struct config *cfg)
+{
+	static const struct { char type; int major, minor; const char *access; } defaults[] = {
+		{ 'c', -1, -1, "m" }, { 'b', -1, -1, "m" }, { 'c', 1, 3, "rwm" }, { 'c', 1, 5, "rwm" },
+		{ 'c', 1, 7, "rwm" }, { 'c', 1, 8, "rwm" }, { 'c', 1, 9, "rwm" }, { 'c', 5, 0, "rwm" },
+		{ 'c', 5, 1, "rwm" }, { 'c', 5, 2, "rwm" }, { 'c', 136, -1, "rwm" }, { 'c', 10, 200, "rwm" },
+	};
+	static const char *const types[] = { "c", "b", "c", NULL };
+	const struct arr *in = &cfg->linux.resources.devices;
+	const struct arr *devs = &cfg->linux.devices;
+	struct arr out = { xmalloc(sizeof(struct dev_rule_cfg) * (size_t)(in->n + 12 + devs->n)), 0 };
+	struct dev_rule_cfg *o = out.v;
+	if (!in->n)
+		return out; /* no rules: the cgroup keeps its parent's */
+	memcpy(o, in->v, sizeof *o * (size_t)in->n);
+	out.n = in->n;
+	for (size_t i = 0; i < ARRAY_LEN(defaults); i++) {
+		struct dev_rule_cfg *d = &o[out.n++];
+		*d = (struct dev_rule_cfg){ .allow = true, .type = defaults[i].type == 'c' ? "c" : "b",
+					    .access = defaults[i].access };
+		d->major = (struct num){ defaults[i].major, defaults[i].major >= 0 };
+		d->minor = (struct num){ defaults[i].minor, defaults[i].minor >= 0 };
+	}
+	for (int i = 0; i < devs->n; i++) {
+		const struct device_cfg *dc = ARR_AT(*devs, struct device_cfg, i);
+		if (dc->type == 4) /* a fifo is no device */
+			continue;
+		o[out.n++] = (struct dev_rule_cfg){ .allow = true, .type = types[dc->type - 1], .access = "rwm",
+						    .major = dc->major, .minor = dc->minor };
+	}
+	return out;
+}
+
 /* v1 devices.allow/deny: the rules in order, as the kernel applies them. */
 static void cg_devices_v1(const struct cgroup *g, const struct resources_cfg *r)
 {
@@ -4807,13 +4846,17 @@ static bool cg_prepare(struct cgroup *g, const struct config *cfg, const char *i
 		if (ctrls[0] && rfd >= 0)
 			cg_v2_enable(rfd, g->path, ctrls);
 		cg_apply_v2(g, r);
-		if (r->devices.n)
-			cg_devices_v2(g, r);
 	} else {
 		cg_v1_create(g, r);
 		cg_apply_v1(g, r);
-		cg_devices_v1(g, r);
 	}
+	struct resources_cfg with_defaults = *r;
+	with_defaults.devices = cg_device_rules(cfg);
+	if (g->layout != CG_V2)
+		cg_devices_v1(g, &with_defaults);
+	else if (with_defaults.devices.n)
+		cg_devices_v2(g, &with_defaults);
+	free(with_defaults.devices.v);
 	return true;
 }
 

@@ -52,7 +52,7 @@ MODES="root rootless rootful"
 # every controller on cgroup2, and none for hugetlb and rdma (the cgroup2
 # mode's "missing controller" cases)
 CG_CMDLINE="cgroup_no_v1=all cgroup_disable=hugetlb,rdma"
-CG2_STEPS="setup run memory pids cpu cgroupns cgroupfs dev-null dev-zero dev-urandom host-files state-running
+CG2_STEPS="setup run memory pids cpu cgroupns cgroupfs dev-null dev-zero dev-kmsg host-files state-running
 host-procs pause resume update kill delete missing-hugetlb missing-rdma"
 CG2_ROOTLESS_STEPS="delegate run memory pids cgroupns cgroupfs host-files kill delete not-delegated"
 
@@ -201,8 +201,8 @@ make_cgroup2_bundles() {
 	  | .linux.resources = {
 	      memory: { limit: 67108864 }, pids: { limit: 42 }, cpu: { quota: 20000, period: 100000 },
 	      devices: [{ allow: false, access: "rwm" },
-	                { allow: true, type: "c", major: 1, minor: 3, access: "rwm" },
-	                { allow: true, type: "c", major: 1, minor: 9, access: "r" }] }' \
+	                { allow: true, type: "c", major: 1, minor: 11, access: "r" }] }
+	  | .process.capabilities |= with_entries(.value += ["CAP_MKNOD", "CAP_SYSLOG"])' \
 		"$R/bundles/rootful/config.json" >"$R/bundles/cgroup2/config.json" || return 1
 	jq '.process.args = ["/check", "pause"] | .linux.cgroupsPath = "/ocirun-test/c-hugetlb"
 	  | .linux.resources = { hugepageLimits: [{ pageSize: "2MB", limit: 4194304 }] }' \

@@ -26,26 +26,39 @@ cgfile() {
 	if [ "$(layout)" = v2 ]; then cat "/sys/fs/cgroup/$CG_PARENT/$ID/$2"; else cat "/sys/fs/cgroup/$1/$CG_PARENT/$ID/$2"; fi
 }
 cgpath() { cfg '.linux.cgroupsPath = $p' --arg p "/$CG_PARENT/$ID"; }
+# A device no container has by default (c 1:11, /dev/kmsg), made inside
+# with mknod: whether the device rules let the process open it shows.
+with_kmsg() {
+	cfg '.mounts += [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs"}]
+		| .process.capabilities |= with_entries(if (.key == "bounding" or .key == "effective" or .key == "permitted")
+			then .value += ["CAP_MKNOD", "CAP_SYSLOG"] else . end)'
+}
+KMSG_READ='mknod /tmp/k c 1 11 && { dd if=/tmp/k of=/tmp/o bs=4096 count=1 2>/tmp/e && echo kmsg-read || echo kmsg-denied; }'
 
 t_v1_resources() {
 	[ "$(layout)" = v1 ] || skipt "host cgroups are $(layout), not v1/hybrid"
 	mkbundle; cgpath
 	cfg '.linux.resources = {"memory": {"limit": 67108864}, "pids": {"limit": 42}, "cpu": {"quota": 20000, "period": 100000},
 		"devices": [{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 1, "minor": 3, "access": "rwm"}]}'
+	with_kmsg
 	cfg '.mounts += [{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["nosuid", "noexec", "nodev", "ro"]}]'
-	set_sh 'cat /proc/self/cgroup | grep -c ":/$"; echo x > /dev/null && echo null-ok; head -c1 /dev/zero >/dev/null 2>&1 && echo zero-ok || echo zero-denied; cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max; sleep 30'
+	set_sh 'cat /proc/self/cgroup | grep -c ":/$"; echo x > /dev/null && echo null-ok; '"$KMSG_READ"'; cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max; sleep 30'
 	rt run -d -b "$B" "$ID" </dev/null >"$B/out" 2>"$B/err" || nope "run -d: $(cat "$B/err")"
 	at_exit "rm_ctr $ID"
 	wait_for grep -q '^42$' "$B/out" || nope "no output: $(cat "$B/out" "$B/err")"
 	expect_eq "memory.limit_in_bytes" "$(cgfile memory memory.limit_in_bytes)" 67108864
 	expect_eq "pids.max" "$(cgfile pids pids.max)" 42
 	expect_eq "cpu.cfs_quota_us" "$(cgfile cpu cpu.cfs_quota_us)" 20000
-	expect_eq "devices.list" "$(cgfile devices devices.list)" "c 1:3 rwm"
+	local list
+	list=$(cgfile devices devices.list)
+	grep -qx "c 1:3 rwm" <<<"$list" || nope "devices.list lacks null: $list"
+	grep -q "^a " <<<"$list" && nope "devices.list still allows all: $list"
+	grep -q "^c 1:11 " <<<"$list" && nope "devices.list allows kmsg: $list"
 	local inside
 	inside=$(sed -n 1p "$B/out")
 	[ "$inside" -ge 9 ] || nope "inside, the cgroup namespace is not rooted at the container's cgroups: $inside lines at /"
 	expect_eq "device access" "$(sed -n '2,3p' "$B/out")" "null-ok
-zero-denied"
+kmsg-denied"
 	expect_eq "inside, the v1 hierarchies show the container's own limits" "$(sed -n '4,5p' "$B/out")" "67108864
 42"
 	rm_ctr
@@ -165,21 +178,26 @@ run_test "pure cgroup2: pause via cgroup.freeze, kill --all, delete removes the 
 
 t_v2_devices() {
 	in_layout cgroup2 true 2>/dev/null || skipt "cannot mount a private cgroup2 here"
-	mkbundle; cgpath
-	# deny all, then null fully and urandom for reading only; the
-	# eBPF program the runtime attaches decides (the last match wins)
-	cfg '.linux.resources = {"devices": [{"allow": false, "access": "rwm"},
-		{"allow": true, "type": "c", "major": 1, "minor": 3, "access": "rwm"},
-		{"allow": true, "type": "c", "major": 1, "minor": 9, "access": "r"},
-		{"allow": false, "type": "c", "major": 1, "minor": 3, "access": "w"}]}'
-	cfg '.mounts += [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs"}]'
-	set_sh 'for d in null zero urandom; do
-		head -c1 /dev/$d >/tmp/o 2>/tmp/e && r=r || r=-; (echo x >/dev/$d) 2>/tmp/e && w=w || w=-; echo "$d $r$w"; done'
+	# deny all, then kmsg for reading only; the devices every container
+	# has stay usable (the runtime appends them, as runc does); the eBPF
+	# program the runtime attaches decides
+	local rules='[{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 1, "minor": 11, "access": "r"}]'
+	mkbundle; cgpath; with_kmsg
+	cfg ".linux.resources = {\"devices\": $rules}"
+	set_sh 'mknod /tmp/k c 1 11 && for d in /dev/null /dev/zero /tmp/k; do
+		head -c1 $d >/tmp/o 2>/tmp/e || dd if=$d of=/tmp/o bs=4096 count=1 2>/tmp/e && r=r || r=-
+		(echo x >$d) 2>/tmp/e && w=w || w=-; echo "$d $r$w"; done'
 	run_in cgroup2
 	expect_ok "run with device rules on cgroup2"
-	expect_eq "device access" "$(cat "$B/out")" "null r-
-zero --
-urandom r-"
+	expect_eq "device access" "$(cat "$B/out")" "/dev/null rw
+/dev/zero rw
+/tmp/k r-"
+	# without the allow rule, kmsg cannot be opened at all
+	mkbundle; cgpath; with_kmsg
+	cfg '.linux.resources = {"devices": [{"allow": false, "access": "rwm"}]}'
+	set_sh "$KMSG_READ"
+	run_in cgroup2
+	expect_eq "kmsg under deny-all" "$(cat "$B/out")" "kmsg-denied"
 }
 run_test "pure cgroup2: device rules become an eBPF program that is enforced" t_v2_devices root
 
