@@ -3140,6 +3140,8 @@ static void copy_tree(int from, int to, int depth)
  * container's cgroup as its root.  Returns false where v1 cannot be
  * mounted (cgroup2 host, or a user namespace) and the caller goes on.
  */
+static void cg_own_path(const char *ctrl, char *out, size_t size);
+
 static bool mount_cgroup_v1(struct container *c, const struct mount_cfg *m, const char *dest, const char *t)
 {
 	static char info[65536];
@@ -3178,6 +3180,25 @@ static bool mount_cgroup_v1(struct container *c, const struct mount_cfg *m, cons
 				continue;
 			if (strlen(data) + strlen(tok) + 2 < sizeof data)
 				snprintf(data + strlen(data), sizeof data - strlen(data), "%s%s", data[0] ? "," : "", tok);
+		}
+		if (!(c->cfg->ns_new & CLONE_NEWCGROUP)) {
+			/* no cgroup namespace: a new mount would show the host's
+			 * root; the container gets its own cgroup bound instead */
+			char own[PATH_MAX], host[PATH_MAX + 300];
+			const char *first = v2 ? "" : data;
+			char key[64];
+			snprintf(key, sizeof key, "%.*s", (int)strcspn(first, ","), first);
+			cg_own_path(key, own, sizeof own);
+			snprintf(host, sizeof host, "%s%s", mnt, strcmp(own, "/") ? own : "");
+			int AUTOCLOSE hfd = open(host, O_PATH | O_DIRECTORY | O_CLOEXEC);
+			char h[32];
+			fd_path(hfd, h);
+			if (hfd < 0 || mount(h, sub, NULL, MS_BIND, NULL) < 0)
+				die_errno("bind the container's cgroup %s on %s", host, path);
+			/* read-only as asked: a writable bind would let the
+			 * container raise its own limits */
+			remount_bind(c, path, flags | (m->flags & MS_RDONLY));
+			continue;
 		}
 		if (mount(v2 ? "cgroup2" : "cgroup", sub, v2 ? "cgroup2" : "cgroup", flags | (m->flags & MS_RDONLY),
 			  data[0] ? data : NULL) < 0)

@@ -66,6 +66,21 @@ kmsg-denied"
 }
 run_test "v1: memory, pids, cpu and device rules, read back outside and inside" t_v1_resources root
 
+t_v1_no_cgroupns() {
+	[ "$(layout)" = v1 ] || skipt "host cgroups are $(layout), not v1/hybrid"
+	# as podman runs containers on v1: no cgroup namespace, a ro cgroup mount
+	mkbundle; cgpath
+	cfg 'del(.linux.namespaces[] | select(.type == "cgroup"))
+		| .mounts += [{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["nosuid", "noexec", "nodev", "ro"]}]
+		| .linux.resources = {"memory": {"limit": 67108864}, "pids": {"limit": 42}}'
+	sh_ok 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max
+		(echo 999999999 > /sys/fs/cgroup/memory/memory.limit_in_bytes) 2>/dev/null && echo raised || echo read-only'
+	expect_eq "its own limits, and no way to raise them" "$OUT" "67108864
+42
+read-only"
+}
+run_test "v1 without a cgroup namespace: the container's own cgroups, read-only" t_v1_no_cgroupns root
+
 t_pause_resume() {
 	[ "$(layout)" != none ] || skipt "no cgroups here"
 	mkbundle; cgpath
