@@ -4334,13 +4334,13 @@ static bool resources_wanted(const struct resources_cfg *r)
 	       r->network.priorities.n || r->rdma.n || r->unified.n;
 }
 
-/* A value of -1 in an OCI limit means no limit. */
-static void fmt_limit(char *buf, size_t n, int64_t v, const char *unlimited)
+/* A limit file; -1 in an OCI limit means no limit, spelt unlimited. */
+static void cg_set_limit(int fd, const char *file, const char *what, int64_t v, const char *unlimited)
 {
 	if (v < 0)
-		snprintf(buf, n, "%s", unlimited);
+		cg_set(fd, file, what, "%s", unlimited);
 	else
-		snprintf(buf, n, "%lld", (long long)v);
+		cg_set(fd, file, what, "%lld", (long long)v);
 }
 
 static int cg_ctrl(const char *name)
@@ -4406,21 +4406,14 @@ static void cg_rdma(int fd, const struct resources_cfg *r)
 
 static void cg_apply_v1(const struct cgroup *g, const struct resources_cfg *r)
 {
-	char v[32];
 	int mem = g->fd[cg_ctrl("memory")], cpu = g->fd[cg_ctrl("cpu")], pids = g->fd[cg_ctrl("pids")];
 	int blk = g->fd[cg_ctrl("blkio")], huge = g->fd[cg_ctrl("hugetlb")], cs = g->fd[cg_ctrl("cpuset")];
-	if (r->memory.limit.set) {
-		fmt_limit(v, sizeof v, r->memory.limit.v, "-1");
-		cg_set(mem, "memory.limit_in_bytes", "linux.resources.memory.limit", "%s", v);
-	}
-	if (r->memory.swap.set) {
-		fmt_limit(v, sizeof v, r->memory.swap.v, "-1");
-		cg_set(mem, "memory.memsw.limit_in_bytes", "linux.resources.memory.swap", "%s", v);
-	}
-	if (r->memory.reservation.set) {
-		fmt_limit(v, sizeof v, r->memory.reservation.v, "-1");
-		cg_set(mem, "memory.soft_limit_in_bytes", "linux.resources.memory.reservation", "%s", v);
-	}
+	if (r->memory.limit.set)
+		cg_set_limit(mem, "memory.limit_in_bytes", "linux.resources.memory.limit", r->memory.limit.v, "-1");
+	if (r->memory.swap.set)
+		cg_set_limit(mem, "memory.memsw.limit_in_bytes", "linux.resources.memory.swap", r->memory.swap.v, "-1");
+	if (r->memory.reservation.set)
+		cg_set_limit(mem, "memory.soft_limit_in_bytes", "linux.resources.memory.reservation", r->memory.reservation.v, "-1");
 	if (r->memory.swappiness.set && r->memory.swappiness.v <= 100)
 		cg_set(mem, "memory.swappiness", "linux.resources.memory.swappiness", "%llu",
 		       (unsigned long long)r->memory.swappiness.v);
@@ -4449,10 +4442,9 @@ static void cg_apply_v1(const struct cgroup *g, const struct resources_cfg *r)
 		cg_set(cs, "cpuset.cpus", "linux.resources.cpu.cpus", "%s", r->cpu.cpus);
 	if (r->cpu.mems)
 		cg_set(cs, "cpuset.mems", "linux.resources.cpu.mems", "%s", r->cpu.mems);
-	if (r->pids.limit.set) {
-		fmt_limit(v, sizeof v, r->pids.limit.v <= 0 ? -1 : r->pids.limit.v, "max");
-		cg_set(pids, "pids.max", "linux.resources.pids.limit", "%s", v);
-	}
+	if (r->pids.limit.set)
+		cg_set_limit(pids, "pids.max", "linux.resources.pids.limit",
+			     r->pids.limit.v <= 0 ? -1 : r->pids.limit.v, "max");
 	if (r->block_io.weight.set)
 		cg_set(blk, "blkio.weight", "linux.resources.blockIO.weight", "%lld", (long long)r->block_io.weight.v);
 	cg_block_devices(blk, r, false);
@@ -4474,15 +4466,10 @@ static void cg_apply_v1(const struct cgroup *g, const struct resources_cfg *r)
 static void cg_apply_v2(const struct cgroup *g, const struct resources_cfg *r)
 {
 	int fd = g->fd[0];
-	char v[32];
-	if (r->memory.limit.set) {
-		fmt_limit(v, sizeof v, r->memory.limit.v, "max");
-		cg_set(fd, "memory.max", "linux.resources.memory.limit", "%s", v);
-	}
-	if (r->memory.reservation.set) {
-		fmt_limit(v, sizeof v, r->memory.reservation.v, "max");
-		cg_set(fd, "memory.low", "linux.resources.memory.reservation", "%s", v);
-	}
+	if (r->memory.limit.set)
+		cg_set_limit(fd, "memory.max", "linux.resources.memory.limit", r->memory.limit.v, "max");
+	if (r->memory.reservation.set)
+		cg_set_limit(fd, "memory.low", "linux.resources.memory.reservation", r->memory.reservation.v, "max");
 	if (r->memory.swap.set) {
 		/* OCI's swap is memory+swap; cgroup2 limits swap alone */
 		int64_t sw = r->memory.swap.v;
@@ -4491,8 +4478,7 @@ static void cg_apply_v2(const struct cgroup *g, const struct resources_cfg *r)
 				die("linux.resources.memory.swap: %lld is below the memory limit", (long long)sw);
 			sw -= r->memory.limit.v;
 		}
-		fmt_limit(v, sizeof v, sw, "max");
-		cg_set(fd, "memory.swap.max", "linux.resources.memory.swap", "%s", v);
+		cg_set_limit(fd, "memory.swap.max", "linux.resources.memory.swap", sw, "max");
 	}
 	if (r->memory.disable_oom_killer.set && r->memory.disable_oom_killer.v)
 		die("linux.resources.memory.disableOOMKiller: cgroup2 has no such switch");
@@ -4518,10 +4504,9 @@ static void cg_apply_v2(const struct cgroup *g, const struct resources_cfg *r)
 		cg_set(fd, "cpuset.cpus", "linux.resources.cpu.cpus", "%s", r->cpu.cpus);
 	if (r->cpu.mems)
 		cg_set(fd, "cpuset.mems", "linux.resources.cpu.mems", "%s", r->cpu.mems);
-	if (r->pids.limit.set) {
-		fmt_limit(v, sizeof v, r->pids.limit.v <= 0 ? -1 : r->pids.limit.v, "max");
-		cg_set(fd, "pids.max", "linux.resources.pids.limit", "%s", v);
-	}
+	if (r->pids.limit.set)
+		cg_set_limit(fd, "pids.max", "linux.resources.pids.limit",
+			     r->pids.limit.v <= 0 ? -1 : r->pids.limit.v, "max");
 	if (r->block_io.weight.set && r->block_io.weight.v)
 		cg_set(fd, "io.weight", "linux.resources.blockIO.weight", "%lld",
 		       (long long)(1 + (r->block_io.weight.v - 10) * 9999 / 990));

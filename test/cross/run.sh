@@ -61,6 +61,21 @@ pass() { echo "ok $*"; P=$((P + 1)); }
 fail() { echo "FAIL $*"; F=$((F + 1)); }
 skip() { echo "SKIP $*"; S=$((S + 1)); }
 now() { date +%s.%N; }
+# check_steps ARCH MODE LOG STEP...: each step needs its "ok" RESULT line
+check_steps() {
+	local a=$1 m=$2 log=$3 s line
+	shift 3
+	for s in "$@"; do
+		line=$(grep -m1 "^RESULT arch=$a mode=$m step=$s " "$log")
+		if [ -z "$line" ]; then
+			fail "$a $m $s: no RESULT line"
+		elif [ "${line#* step="$s" ok}" != "$line" ]; then
+			pass "$a $m $s${line#* step="$s" ok}"
+		else
+			fail "$a $m $s:${line#* step="$s" FAIL}"
+		fi
+	done
+}
 secs() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 # Debian 12 arch name, qemu-user name
@@ -354,7 +369,7 @@ check_arch() {
 		tail -n 15 "$log" | sed 's/^/    /'
 		return
 	fi
-	local m s steps
+	local m steps
 	for m in $MODES; do
 		steps="started pidns userns uid uts rootfs mounts devnull netns seccomp"
 		[ -z "$bb" ] || steps="$steps shell"
@@ -364,43 +379,16 @@ check_arch() {
 			fail "$a $m container: did not start (no RESULT lines from inside)"
 			steps="exit nopivot cleanup"
 		fi
-		for s in $steps; do
-			line=$(grep -m1 "^RESULT arch=$a mode=$m step=$s " "$log")
-			if [ -z "$line" ]; then
-				fail "$a $m $s: no RESULT line"
-			elif [ "${line#* step="$s" ok}" != "$line" ]; then
-				pass "$a $m $s${line#* step="$s" ok}"
-			else
-				fail "$a $m $s:${line#* step="$s" FAIL}"
-			fi
-		done
+		check_steps "$a" "$m" "$log" $steps
 	done
-	for s in create state-created start state-running kill state-stopped delete cleanup; do
-		line=$(grep -m1 "^RESULT arch=$a mode=lifecycle step=$s " "$log")
-		if [ -z "$line" ]; then
-			fail "$a lifecycle $s: no RESULT line"
-		elif [ "${line#* step="$s" ok}" != "$line" ]; then
-			pass "$a lifecycle $s${line#* step="$s" ok}"
-		else
-			fail "$a lifecycle $s:${line#* step="$s" FAIL}"
-		fi
-	done
+	check_steps "$a" lifecycle "$log" create state-created start state-running kill state-stopped delete cleanup
 	line=$(grep -m1 "^RESULT arch=$a mode=cgroup2 step=setup " "$log")
 	if [ "${line#* step=setup SKIP}" != "$line" ]; then
 		skip "$a cgroup2:${line#* step=setup SKIP}"
 	else
 		for m in cgroup2 cgroup2-rootless; do
 			if [ $m = cgroup2 ]; then steps=$CG2_STEPS; else steps=$CG2_ROOTLESS_STEPS; fi
-			for s in $steps; do
-				line=$(grep -m1 "^RESULT arch=$a mode=$m step=$s " "$log")
-				if [ -z "$line" ]; then
-					fail "$a $m $s: no RESULT line"
-				elif [ "${line#* step="$s" ok}" != "$line" ]; then
-					pass "$a $m $s${line#* step="$s" ok}"
-				else
-					fail "$a $m $s:${line#* step="$s" FAIL}"
-				fi
-			done
+			check_steps "$a" "$m" "$log" $steps
 		done
 	fi
 	if grep -q '^VMINIT-DONE' "$log" && [ "$rc" = 0 ]; then

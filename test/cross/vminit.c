@@ -287,7 +287,8 @@ static int read_value(const char *path, char *buf, size_t size)
  * cgroup as it sees it through its cgroup namespace and its cgroup mount
  * at /sys/fs/cgroup: memory.max, pids.max, cpu.max (CPUMAX "-": not
  * checked), /proc/self/cgroup "0::/", and with DEVICES 1 the device rules
- * deny all, allow c 1:3 rwm, allow c 1:9 r.  Then it waits to be killed.
+ * (deny all, allow c 1:11 r): the default devices stay usable, kmsg made
+ * with mknod opens for reading only.  Then it waits to be killed.
  */
 static int check_cgroup2_main(int argc, char **argv)
 {
