@@ -2,7 +2,8 @@
 #
 #   make              ./ocirun: static, stripped, musl (the product)
 #   make dev          ./ocirun-dev: glibc, ASan + UBSan, for tests
-#   make check        everything above + unit tests + helpers, then test/run.sh
+#   make check        everything above + unit tests + helpers + build/ocirun-killpoints
+#                     (the crash tests' fault-injection build), then test/run.sh
 #   make demo         busybox container as an unprivileged user
 #   make size         stripped size of ./ocirun with and without libseccomp
 #   make install      $(DESTDIR)$(PREFIX)/bin/ocirun (+ the man page)
@@ -207,6 +208,7 @@ GEN_BIN     := $(if $(GEN_SRC),seccomp_gen/seccomp_gen)
 # native: ./ocirun and build/; cross: everything in build/ARCH/
 OCIRUN_BIN  := $(if $(filter native,$(TOOLCHAIN)),ocirun,$(OUT)/ocirun)
 NOSC_BIN    := $(OUT)/ocirun-nolibseccomp
+KP_BIN      := $(OUT)/ocirun-killpoints
 BUILDINFO   := $(OUT)/buildinfo
 # check-cross's programs for ARCH, built with the same musl toolchain as
 # ocirun (native too: build/x86_64/): the unit tests, static and without
@@ -224,6 +226,9 @@ REL_CMD    = $(strip $(MUSL_CC) $(REL_CFLAGS) $(DEFS) $(1) -I. $(KHDR_INC) \
              $(CPPFLAGS) $(CFLAGS) $(REL_LDFLAGS) $(LDFLAGS) runtime.c $(2) -o $(3) $(LDLIBS))
 OCIRUN_CMD = $(call REL_CMD,$(SC_FLAGS),$(SC_LIB),$(OCIRUN_BIN))
 NOSC_CMD   = $(call REL_CMD,$(SC_NONE_FLAGS),,$(NOSC_BIN))
+# the crash tests' runtime: the release build plus -DOCIRUN_KILLPOINTS
+# (OCIRUN_KILL_AT=N kills it at its Nth step); never installed
+KP_CMD     = $(call REL_CMD,$(SC_FLAGS) -DOCIRUN_KILLPOINTS,$(SC_LIB),$(KP_BIN))
 DEV_CMD    = $(strip $(CC) $(STD) $(WARN) $(SAN) $(DEFS) $(SC_HOST_FLAGS) -I. \
              $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) runtime.c -o ocirun-dev $(SC_HOST_LIBS) $(LDLIBS))
 UNIT_CMD   = $(strip $(CC) $(STD) $(WARN) $(SAN) $(DEFS) $(SC_HOST_FLAGS) -DOCIRUN_NO_MAIN -I. \
@@ -280,7 +285,7 @@ endif
 
 # Write-if-changed stamp: make re-checks its mtime after the recipe, so
 # dependents rebuild only when the content really changed.
-BUILDINFO_VARS := OCIRUN_CMD NOSC_CMD $(if $(filter native,$(TOOLCHAIN)),DEV_CMD UNIT_CMD GEN_CMD) \
+BUILDINFO_VARS := OCIRUN_CMD NOSC_CMD KP_CMD $(if $(filter native,$(TOOLCHAIN)),DEV_CMD UNIT_CMD GEN_CMD) \
                   XUNIT_CMD VMINIT_CMD
 $(BUILDINFO): FORCE
 	@mkdir -p $(@D)
@@ -327,6 +332,10 @@ $(OCIRUN_BIN): runtime.c $(COMMON_DEPS) $(SC_LIB) | $(KHDR_LINKS)
 $(NOSC_BIN): runtime.c $(COMMON_DEPS) | $(KHDR_LINKS)
 	@mkdir -p $(@D)
 	$(NOSC_CMD)
+
+$(KP_BIN): runtime.c $(COMMON_DEPS) $(SC_LIB) | $(KHDR_LINKS)
+	@mkdir -p $(@D)
+	$(KP_CMD)
 
 ifneq ($(OCIRUN_BIN),ocirun)
 ocirun: $(OCIRUN_BIN)
@@ -427,9 +436,9 @@ build/helpers/%: test/helpers/%.c build/buildinfo Makefile | $(KHDR_LINKS)
 
 # With SECCOMP=libseccomp, check also builds the binary without libseccomp
 # (the tests look for build/ocirun-nolibseccomp).
-check: all dev $(UNIT_BIN) test-helpers $(GEN_BIN) $(if $(SC_LIB),$(NOSC_BIN))
+check: all dev $(UNIT_BIN) test-helpers $(GEN_BIN) $(if $(SC_LIB),$(NOSC_BIN)) $(KP_BIN)
 	@test -f test/run.sh || { echo "make check: test/run.sh not found" >&2; exit 1; }
-	OCIRUN=$(CURDIR)/ocirun OCIRUN_DEV=$(CURDIR)/ocirun-dev \
+	OCIRUN=$(CURDIR)/ocirun OCIRUN_DEV=$(CURDIR)/ocirun-dev OCIRUN_KILLPOINTS=$(CURDIR)/$(KP_BIN) \
 	UNIT=$(CURDIR)/build/unit HELPERS=$(CURDIR)/build/helpers \
 	    test/run.sh
 

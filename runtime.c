@@ -59,6 +59,7 @@
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -139,6 +140,7 @@
 #endif
 
 #define RESOLVE_NO_MAGICLINKS 0x02
+#define RESOLVE_NO_SYMLINKS 0x04
 #define RESOLVE_IN_ROOT 0x10
 struct open_how_compat {
 	uint64_t flags, mode, resolve;
@@ -222,6 +224,19 @@ static void log_line(const char *level, const char *msg)
 		(void)!write(g_err.log_fd, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
+/*
+ * In the processes that enter the container (the init, exec's child) the
+ * log file is closed (it is a host file) and stderr may be the
+ * container's: errors ('E'), warnings ('W') and debug lines ('D') go to
+ * the runtime over the sync socket instead.
+ */
+static void report_send(char type, const char *msg)
+{
+	char pkt[1100];
+	int len = snprintf(pkt, sizeof pkt, "%c%s", type, msg);
+	(void)!send(g_err.report_fd, pkt, (size_t)len < sizeof pkt ? (size_t)len : sizeof pkt - 1, MSG_NOSIGNAL);
+}
+
 static void vreport(const char *level, int errnum, const char *fmt, va_list ap)
 {
 	char msg[1024];
@@ -233,15 +248,23 @@ static void vreport(const char *level, int errnum, const char *fmt, va_list ap)
 		n += (size_t)vsnprintf(msg + n, sizeof msg - n, fmt, ap);
 	if (errnum && n < sizeof msg)
 		snprintf(msg + n, sizeof msg - n, ": %s", strerror(errnum));
-	if (g_err.report_fd >= 0 && !strcmp(level, "error")) {
-		char pkt[1100];
-		int len = snprintf(pkt, sizeof pkt, "E%s", msg);
-		(void)!send(g_err.report_fd, pkt, (size_t)len < sizeof pkt ? (size_t)len : sizeof pkt - 1,
-			    MSG_NOSIGNAL);
+	if (g_err.report_fd >= 0) {
+		report_send(level[0] == 'e' ? 'E' : 'W', msg);
 		return;
 	}
 	log_line(level, msg);
 	fprintf(stderr, "ocirun: %s%s\n", strcmp(level, "error") ? "warning: " : "", msg);
+}
+
+/* A warning or debug line that a runtime process in the container sent
+ * over its sync socket: the runtime logs it as its own. */
+static void report_relayed(char type, const char *msg)
+{
+	if (type == 'D' && !g_err.debug)
+		return;
+	log_line(type == 'D' ? "debug" : "warning", msg);
+	if (type == 'W' || g_err.log_fd < 0)
+		fprintf(stderr, "ocirun: %s: %s\n", type == 'D' ? "debug" : "warning", msg);
 }
 
 /* The runtime runs its atexit cleanup (a failed create removes what it
@@ -291,6 +314,10 @@ static PRINTF(1, 2) void debug(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	if (g_err.report_fd >= 0) {
+		report_send('D', msg);
+		return;
+	}
 	log_line("debug", msg);
 	if (g_err.log_fd < 0)
 		fprintf(stderr, "ocirun: debug: %s\n", msg);
@@ -305,6 +332,32 @@ static void set_err_context(const char *cmd, const char *id)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';
 }
+
+/*
+ * Fault injection for the crash tests (test/integration/97-killed.sh): a
+ * build with -DOCIRUN_KILLPOINTS takes OCIRUN_KILL_AT=N from the
+ * environment and SIGKILLs itself at the Nth step it passes, so that
+ * dying at every step of create, start, run, exec and delete is proven to
+ * leave nothing behind.  The release build has none of this.
+ */
+#ifdef OCIRUN_KILLPOINTS
+static int g_kill_at, g_kill_step;
+static void killpoint(const char *what)
+{
+	if (g_kill_at > 0 && ++g_kill_step == g_kill_at) {
+		if (getenv("OCIRUN_KILL_SAY"))
+			fprintf(stderr, "ocirun: killpoint %d: %s\n", g_kill_step, what);
+		kill(getpid(), SIGKILL);
+	}
+}
+#define KILLPOINT(what) killpoint(what)
+#define KILLPOINTS_INIT() (g_kill_at = getenv("OCIRUN_KILL_AT") ? atoi(getenv("OCIRUN_KILL_AT")) : 0)
+#define KILLPOINTS_OFF() (g_kill_at = 0)
+#else
+#define KILLPOINT(what) ((void)0)
+#define KILLPOINTS_INIT() ((void)0)
+#define KILLPOINTS_OFF() ((void)0)
+#endif
 
 static void close_fdp(int *fd)
 {
@@ -349,6 +402,40 @@ static int write_file_at(int dirfd, const char *path, const char *s)
 	errno = e;
 	return r;
 }
+
+#define PROC_SUPER_MAGIC_ 0x9fa0UL
+
+static bool fd_on_procfs(int fd)
+{
+	struct statfs sf;
+	return fstatfs(fd, &sf) == 0 && (unsigned long)sf.f_type == PROC_SUPER_MAGIC_;
+}
+
+/*
+ * Every write the runtime makes under /proc (id maps, setgroups,
+ * oom_score_adj, sysctls, time offsets) goes through the descriptor it
+ * writes, checked to be on procfs: a container that mounted over a /proc
+ * path, or raced a shared mount, must not turn it into a write to a file
+ * of its choosing (CVE-2019-16884, CVE-2025-52881).  -1 with errno when
+ * the file cannot be opened or written; a file that is not procfs's is
+ * refused outright.
+ */
+static int proc_write_at(int dirfd, const char *path, const char *s)
+{
+	int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	if (fd < 0)
+		return -1;
+	if (!fd_on_procfs(fd)) {
+		close(fd);
+		die("%s is not on procfs: refusing to write it", path);
+	}
+	int r = write_all(fd, s, strlen(s));
+	int e = errno;
+	close(fd);
+	errno = e;
+	return r;
+}
+
 
 /* Read a whole small file into buf (NUL-terminated); -1 if it is bigger. */
 static ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size)
@@ -464,6 +551,62 @@ static int parse_llong(const char *s, long long min, long long max, long long *o
 		return -1;
 	*out = v;
 	return 0;
+}
+
+static int int_cmp(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* Close [lo, hi]: close_range(2) where the kernel has it (5.9), else the
+ * open ones found in /proc/self/fd, else one by one. */
+static void close_fd_range(unsigned lo, unsigned hi)
+{
+	if (lo > hi || syscall(SYS_close_range, lo, hi, 0) == 0)
+		return;
+	DIR *d = opendir("/proc/self/fd");
+	if (!d) {
+		struct rlimit rl = { 1024, 1024 };
+		getrlimit(RLIMIT_NOFILE, &rl);
+		for (unsigned fd = lo; fd <= hi && fd < rl.rlim_cur && fd < 65536; fd++)
+			close((int)fd);
+		return;
+	}
+	int self = dirfd(d), fds[256], n;
+	do {  /* collect, then close: the directory is read as it changes */
+		struct dirent *e;
+		long long v;
+		n = 0;
+		rewinddir(d);
+		while ((e = readdir(d)) && n < (int)ARRAY_LEN(fds))
+			if (parse_llong(e->d_name, lo, hi, &v) == 0 && v != self)
+				fds[n++] = (int)v;
+		for (int i = 0; i < n; i++)
+			close(fds[i]);
+	} while (n == (int)ARRAY_LEN(fds));
+	closedir(d);
+}
+
+/*
+ * Close every descriptor but stdio, the npreserve after it (the caller's
+ * --preserve-fds) and those in keep (-1 entries ignored).  A process
+ * that enters the container holds nothing else of the runtime's: a
+ * leaked directory descriptor is a way out (CVE-2024-21626).
+ */
+static void close_fds_except(int npreserve, const int *keep, int nkeep)
+{
+	int k[16], n = 0;
+	unsigned lo = 3 + (unsigned)npreserve;
+	for (int i = 0; i < nkeep && n < (int)ARRAY_LEN(k); i++)
+		if (keep[i] >= (int)lo)
+			k[n++] = keep[i];
+	qsort(k, (size_t)n, sizeof k[0], int_cmp);
+	for (int i = 0; i < n; i++) {
+		if ((unsigned)k[i] > lo)
+			close_fd_range(lo, (unsigned)k[i] - 1);
+		lo = (unsigned)k[i] + 1;
+	}
+	close_fd_range(lo, ~0U);
 }
 
 /* One message on a sync socket (the protocol is described in "init"). */
@@ -1676,13 +1819,13 @@ SCHEMA(scarg_s, struct seccomp_arg_cfg);
 static const struct field scrule_s_f[] = {
 	{ "names", F_STRV, offsetof(struct seccomp_rule_cfg, names), NULL, 0, 4096, true, 0 },
 	SREQ("action", struct seccomp_rule_cfg, action),
-	N("errnoRet", struct seccomp_rule_cfg, errno_ret, 0, U32MAX),
+	N("errnoRet", struct seccomp_rule_cfg, errno_ret, INT64_MIN, INT64_MAX),
 	A("args", struct seccomp_rule_cfg, args, scarg_s, 6),
 };
 SCHEMA(scrule_s, struct seccomp_rule_cfg);
 static const struct field seccomp_s_f[] = {
 	SREQ("defaultAction", struct seccomp_cfg, default_action),
-	N("defaultErrnoRet", struct seccomp_cfg, default_errno_ret, 0, U32MAX),
+	N("defaultErrnoRet", struct seccomp_cfg, default_errno_ret, INT64_MIN, INT64_MAX),
 	SV("architectures", struct seccomp_cfg, architectures),
 	SV("flags", struct seccomp_cfg, flags),
 	S("listenerPath", struct seccomp_cfg, listener_path),
@@ -2425,6 +2568,7 @@ static const char *const status_names[] = { "creating", "created", "running", "s
 struct state {
 	const char *oci_version, *id, *bundle, *created, *owner, *cgroup;
 	struct num pid, start_time;
+	struct num pid_ns, mnt_ns;  /* what tells the container's processes */
 	bool rootless;
 	struct kvs annotations;
 	struct json json;
@@ -2442,6 +2586,8 @@ static const struct field state_s_f[] = {
 	S("created", struct state, created),
 	S("owner", struct state, owner),
 	N("pidStartTime", struct state, start_time, 0, INT64_MAX),
+	N("pidNamespace", struct state, pid_ns, 0, INT64_MAX),
+	N("mountNamespace", struct state, mnt_ns, 0, INT64_MAX),
 	B("rootless", struct state, rootless),
 	S("cgroupPath", struct state, cgroup),
 };
@@ -2623,6 +2769,10 @@ static void state_write_json(struct jw *w, const struct state *s, enum status st
 		jw_str(w, "created", s->created);
 		jw_str(w, "owner", s->owner);
 		jw_int(w, "pidStartTime", s->start_time.v);
+		if (s->pid_ns.set)
+			jw_int(w, "pidNamespace", s->pid_ns.v);
+		if (s->mnt_ns.set)
+			jw_int(w, "mountNamespace", s->mnt_ns.v);
 		jw_bool(w, "rootless", s->rootless);
 		if (s->cgroup)
 			jw_str(w, "cgroupPath", s->cgroup);
@@ -2650,7 +2800,7 @@ static char *state_json(const struct state *s, enum status st, int indent)
 /* Remove a container's state directory (its files are all ours). */
 static void state_remove(int rootfd, const char *id, int dirfd)
 {
-	static const char *const files[] = { "state.json", "config.json", "start.sock" };
+	static const char *const files[] = { "state.json", "config.json", "start.sock", "cgroup" };
 	for (size_t i = 0; i < ARRAY_LEN(files); i++)
 		unlinkat(dirfd, files[i], 0);
 	DIR *d = fdopendir(dup(dirfd));
@@ -2708,6 +2858,9 @@ static int run_hook(const struct hook_cfg *h, const char *state_json_text, char 
 		return -1;
 	}
 	if (pid == 0) {
+		/* a hook does not outlive the runtime that waits for it */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		KILLPOINTS_OFF();
 		dup2(in[0], 0);
 		char *const empty[] = { NULL };
 		char *argv0[] = { (char *)h->path, NULL };
@@ -2786,12 +2939,12 @@ static int run_hooks(const struct arr *hooks, const char *kind, const char *stat
  * time with O_NOFOLLOW, so a concurrent rename cannot make us follow a
  * link we did not check.
  */
-enum { RF_OPEN, RF_MKDIR, RF_MKFILE };
+enum { RF_OPEN, RF_MKDIR, RF_MKFILE, RF_NOSYMLINKS = 8 };
 
-static int rootfs_walk(int rootfd, const char *path, int create)
+static int rootfs_walk(int rootfd, const char *path, int mode)
 {
 	char rest[PATH_MAX * 2], comp[NAME_MAX + 1];
-	int fds[256], depth = 0, links = 0;
+	int fds[256], depth = 0, links = 0, create = mode & 7;
 
 	if (strlen(path) >= PATH_MAX) {
 		errno = ENAMETOOLONG;
@@ -2850,7 +3003,8 @@ static int rootfs_walk(int rootfd, const char *path, int create)
 		}
 		if (S_ISLNK(st.st_mode)) {
 			char target[PATH_MAX];
-			ssize_t tl = readlinkat(fd, "", target, sizeof target - 1);
+			ssize_t tl = (mode & RF_NOSYMLINKS) ? (errno = ELOOP, -1)
+							    : readlinkat(fd, "", target, sizeof target - 1);
 			close(fd);
 			if (tl < 0)
 				goto fail;
@@ -2894,15 +3048,18 @@ fail:;
 	return -1;
 }
 
-static int rootfs_open(int rootfd, const char *path, int create)
+/* mode: RF_OPEN, RF_MKDIR or RF_MKFILE (missing components made), with
+ * RF_NOSYMLINKS where no component may be a symlink at all. */
+static int rootfs_open(int rootfd, const char *path, int mode)
 {
 	struct open_how_compat how = { .flags = O_PATH | O_CLOEXEC,
-				       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+				       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS |
+						  ((mode & RF_NOSYMLINKS) ? RESOLVE_NO_SYMLINKS : 0) };
 	int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
 	if (fd >= 0 || (errno != ENOSYS && errno != EINVAL && errno != E2BIG &&
-			(errno != ENOENT || create == RF_OPEN)))
+			(errno != ENOENT || (mode & 7) == RF_OPEN)))
 		return fd;
-	return rootfs_walk(rootfd, path, create);
+	return rootfs_walk(rootfd, path, mode);
 }
 
 static void fd_path(int fd, char buf[32])
@@ -2946,6 +3103,7 @@ struct cgroup {
 	enum cg_layout layout;
 	char path[PATH_MAX];    /* in the hierarchy, "/" first */
 	int fd[CG_NCTRL];       /* v2: fd[0]; v1: per cg_v1_ctrls; -1 if absent */
+	unsigned existed;       /* create: bit i set where fd[i] was there before */
 };
 
 /* A filter ready to load: BPF instructions and seccomp(2) flags. */
@@ -2975,6 +3133,8 @@ struct container {
 	struct cgroup cgroup;
 	bool has_seccomp;
 	struct bpf_prog seccomp;
+	bool hardened;        /* init: oom_score_adj set, no longer dumpable */
+	bool cwd_entered;     /* init: process.cwd entered at create */
 };
 
 static bool path_is_under(const char *path, const char *dir)
@@ -3002,6 +3162,51 @@ static bool proc_dest_allowed(const char *dest)
 	return false;
 }
 
+#define SYSFS_MAGIC_ 0x62656572UL
+#define CGROUP_MAGIC_ 0x27e0ebUL
+
+/* procfs, sysfs or a cgroup file system: the files that confine the
+ * container, where no device, console or mount of the image's may go. */
+static bool fd_on_kernel_fs(int fd)
+{
+	struct statfs sf;
+	if (fstatfs(fd, &sf) < 0)
+		return true;
+	unsigned long t = (unsigned long)sf.f_type;
+	return t == PROC_SUPER_MAGIC_ || t == SYSFS_MAGIC_ || t == CGROUP_MAGIC_ || t == CGROUP2_MAGIC;
+}
+
+static bool same_file(int a, int b)
+{
+	struct stat x, y;
+	return fstat(a, &x) == 0 && fstat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
+/*
+ * Where a mount of the config's may land (tfd: the resolved target).
+ * Nothing lands inside the container's /proc, whatever the path says (a
+ * symlink /evil -> /proc/self/attr and a tmpfs on /evil would hide the
+ * LSM attributes, CVE-2019-19921), but on the few files LXCFS-style tools
+ * cover, named exactly and reached without a symlink.  proc and sysfs go
+ * only onto a directory reached without a symlink (CVE-2023-27561,
+ * CVE-2023-28642: a /proc that leads elsewhere would leave the real one
+ * unmasked).
+ */
+static void check_mount_target(struct container *c, const char *dest, const char *type, int tfd)
+{
+	bool kernel_fs = !strcmp(type, "proc") || !strcmp(type, "sysfs");
+	bool in_proc = fd_on_procfs(tfd);
+	bool exact = !strcmp(dest, "/proc") || proc_dest_allowed(dest);
+	if (in_proc && !exact)
+		die("mount %s on %s: the destination is inside the container's /proc (refused)", type, dest);
+	if (kernel_fs || in_proc) {
+		int AUTOCLOSE direct = rootfs_open(c->rootfd, dest, RF_OPEN | RF_NOSYMLINKS);
+		if (direct < 0 || !same_file(direct, tfd))
+			die("mount %s on %s: the destination in the rootfs is a symlink or lies behind one (refused)",
+			    type, dest);
+	}
+}
+
 static void mount_setattr_fd(int fd, const char *dest, uint64_t set, uint64_t clr, bool rec)
 {
 	struct mount_attr_compat a = { .attr_set = set, .attr_clr = clr };
@@ -3019,6 +3224,7 @@ static void bind_into(struct container *c, int srcfd, const char *dest, bool rec
 	int AUTOCLOSE tfd = rootfs_open(c->rootfd, dest, file ? RF_MKFILE : RF_MKDIR);
 	if (tfd < 0)
 		die_errno("create mount point %s in the rootfs", dest);
+	check_mount_target(c, dest, "bind", tfd);
 	fd_path(srcfd, s);
 	fd_path(tfd, t);
 	if (mount(s, t, NULL, MS_BIND | (rec ? MS_REC : 0), NULL) < 0)
@@ -3048,6 +3254,68 @@ static void remount_bind(struct container *c, const char *dest, unsigned long fl
 		die_errno("remount %s with its options", dest);
 }
 
+/* /proc/self/mountinfo, whole, in a buffer the caller frees. */
+static char *read_mountinfo(void)
+{
+	for (size_t size = 65536; size <= (64u << 20); size *= 4) {
+		char *buf = xmalloc(size);
+		if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", buf, size) >= 0)
+			return buf;
+		free(buf);
+		if (errno != EFBIG)
+			break;
+	}
+	die_errno("read /proc/self/mountinfo");
+}
+
+/* A mount point as mountinfo writes it (\040 for a space...), decoded. */
+static void mountinfo_unescape(char *s)
+{
+	char *o = s;
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' &&
+		    s[3] <= '7') {
+			*o++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = 0;
+}
+
+/*
+ * CVE-2023-25809: in a rootless container every cgroup file system is
+ * read-only.  A bind of the host's /sys or /sys/fs/cgroup (rbind in the
+ * config, or made because sysfs or cgroup2 cannot be mounted without a
+ * network or cgroup namespace) carries the host's cgroup mounts with it,
+ * writable by the user where they are delegated; each is remounted
+ * read-only, keeping the flags the kernel locks.
+ */
+static void ro_cgroup_mounts(struct container *c, const char *dest)
+{
+	char prefix[PATH_MAX * 2], t[32];
+	snprintf(prefix, sizeof prefix, "%s%s", c->rootfs, dest);
+	size_t pl = strlen(prefix);
+	char *info = read_mountinfo(), *save = NULL;
+	for (char *l = strtok_r(info, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char mnt[PATH_MAX], fstype[32], opts[256];
+		char *dash = strstr(l, " - ");
+		if (!dash || sscanf(l, "%*s %*s %*s %*s %4095s %255s", mnt, opts) != 2 ||
+		    sscanf(dash + 3, "%31s", fstype) != 1)
+			continue;
+		mountinfo_unescape(mnt);
+		if (strncmp(mnt, prefix, pl) || (mnt[pl] && mnt[pl] != '/') ||
+		    (strcmp(fstype, "cgroup") && strcmp(fstype, "cgroup2")) || !strncmp(opts, "ro", 2))
+			continue;
+		int AUTOCLOSE fd = open(mnt, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		fd_path(fd, t);
+		if (fd < 0 || mount(NULL, t, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags(t), NULL) < 0)
+			die_errno("make the host's cgroups under %s read-only (%s)", dest, mnt + pl);
+	}
+	free(info);
+}
+
 static void mount_bind_cfg(struct container *c, const struct mount_cfg *m, const char *dest)
 {
 	char src[PATH_MAX];
@@ -3065,6 +3333,8 @@ static void mount_bind_cfg(struct container *c, const struct mount_cfg *m, const
 	if (f & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME |
 		 MS_STRICTATIME | MS_NOSYMFOLLOW))
 		remount_bind(c, dest, f);
+	if (c->rootless && m->rec)
+		ro_cgroup_mounts(c, dest);
 }
 
 /*
@@ -3090,6 +3360,8 @@ static bool mount_fallback_bind(struct container *c, const struct mount_cfg *m, 
 	bind_into(c, sfd, dest, true, false);
 	remount_bind(c, dest, (m->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)) | MS_NOSUID |
 				      MS_NODEV | MS_NOEXEC);
+	if (c->rootless)
+		ro_cgroup_mounts(c, dest);
 	return true;
 }
 
@@ -3144,13 +3416,11 @@ static void cg_own_path(const char *ctrl, char *out, size_t size);
 
 static bool mount_cgroup_v1(struct container *c, const struct mount_cfg *m, const char *dest, const char *t)
 {
-	static char info[65536];
 	char path[PATH_MAX], sub[PATH_MAX];
 	struct statfs sf;
 	if (c->rootless || statfs("/sys/fs/cgroup", &sf) < 0 || (unsigned long)sf.f_type != 0x01021994UL)
 		return false;
-	if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", info, sizeof info) < 0)
-		return false;
+	char *info = read_mountinfo();
 	unsigned long flags = m->flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME);
 	if (mount("tmpfs", t, "tmpfs", flags, "mode=755") < 0)
 		die_errno("mount tmpfs for cgroups on %s", dest);
@@ -3170,6 +3440,7 @@ static bool mount_cgroup_v1(struct container *c, const struct mount_cfg *m, cons
 		int AUTOCLOSE fd = rootfs_open(c->rootfd, path, RF_MKDIR);
 		if (fd < 0)
 			die_errno("create %s", path);
+		check_mount_target(c, path, fstype, fd);
 		fd_path(fd, sub);
 		/* only what names the hierarchy: its controllers, or name= */
 		static const char *const not_names[] = { "clone_children", "noprefix", "xattr", "cpuset_v2_mode",
@@ -3204,6 +3475,7 @@ static bool mount_cgroup_v1(struct container *c, const struct mount_cfg *m, cons
 			  data[0] ? data : NULL) < 0)
 			die_errno("mount cgroup %s on %s", name, path);
 	}
+	free(info);
 	if (m->flags & MS_RDONLY) {
 		int AUTOCLOSE fd = reopen_mount(c, dest);
 		char top[32];
@@ -3231,6 +3503,7 @@ static void mount_one(struct container *c, const struct mount_cfg *m)
 			die_errno("create mount point %s in the rootfs", dest);
 		if (!S_ISDIR(st.st_mode))
 			die("mount %s on %s: the mount point is not a directory", m->type, dest);
+		check_mount_target(c, dest, m->type, tfd);
 		int AUTOCLOSE copyfrom = -1;
 		if (m->tmpcopyup && !strcmp(m->type, "tmpfs"))
 			copyfrom = openat(tfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -3241,6 +3514,8 @@ static void mount_one(struct container *c, const struct mount_cfg *m)
 		if (!strcmp(type, "cgroup"))
 			type = "cgroup2";  /* a cgroup namespace shows the unified tree */
 		unsigned long f = m->flags & ~(unsigned long)MS_REMOUNT;
+		if (c->rootless && !strcmp(type, "cgroup2"))
+			f |= MS_RDONLY; /* every cgroup fs of a rootless container (ro_cgroup_mounts) */
 		if (mount(m->source ? m->source : type, t, type, f, m->data[0] ? m->data : NULL) < 0) {
 			if (!mount_fallback_bind(c, m, dest))
 				die_errno("mount %s on %s", m->type, dest);
@@ -3258,6 +3533,35 @@ static void mount_one(struct container *c, const struct mount_cfg *m)
 			die_errno("set propagation of %s", dest);
 		mount_setattr_fd(fd, dest, m->rattr_set, m->rattr_clr, true);
 	}
+}
+
+/* The host's /dev/null, opened with flags and checked to be 1:3 on the
+ * descriptor itself: masks and stdio never use anything else. */
+static int open_host_null(int flags)
+{
+	struct stat st;
+	int fd = open("/dev/null", flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		die_errno("open the host's /dev/null");
+	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+		die("the host's /dev/null is not the null device (1:3)");
+	return fd;
+}
+
+/* The container's /dev, for *at() calls: a directory of the rootfs or a
+ * mount in it, never procfs, sysfs or cgroupfs (an image can make /dev a
+ * symlink into /proc).  -1 (ENOENT) if there is none and !create. */
+static int open_dev_dir(struct container *c, bool create)
+{
+	int AUTOCLOSE p = rootfs_open(c->rootfd, "/dev", create ? RF_MKDIR : RF_OPEN);
+	if (p < 0 && errno == ENOENT && !create)
+		return -1;
+	int fd = p < 0 ? -1 : openat(p, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		die_errno("open /dev in the rootfs");
+	if (fd_on_kernel_fs(fd))
+		die("/dev in the rootfs leads into procfs, sysfs or cgroupfs (refused)");
+	return fd;
 }
 
 /* The devices every container gets (config-linux.md "Default Devices"). */
@@ -3291,6 +3595,8 @@ static void make_device(struct container *c, const char *path, mode_t type, unsi
 	int AUTOCLOSE dfd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
 		die_errno("open directory for device %s", path);
+	if (fd_on_kernel_fs(dfd))
+		die("device %s: its directory leads into procfs, sysfs or cgroupfs (refused)", path);
 	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if ((st.st_mode & S_IFMT) == type && st.st_rdev == dev)
 			return;
@@ -3323,34 +3629,39 @@ static void make_device(struct container *c, const char *path, mode_t type, unsi
 
 /*
  * The image's own /dev (no tmpfs mounted there): its default devices must
- * still be the real ones, so a file or link the image planted as
- * /dev/null is covered with a bind of the host's node, which works even on
- * a read-only rootfs.  Missing nodes are created where the rootfs allows.
+ * still be the real ones.  What the image put at /dev/null (a file, a
+ * link, another device) is replaced where /dev is writable; on a
+ * read-only /dev a file is covered with a bind of the host's node, and a
+ * link is refused, never followed.
  */
 static void cover_default_devices(struct container *c)
 {
-	char s[32], t[32], host[32];
-	for (size_t i = 0; i < ARRAY_LEN(default_devs); i++) {
+	char s[32], t[32];
+	int AUTOCLOSE dev = open_dev_dir(c, false);
+	bool writable = dev >= 0 && faccessat(dev, ".", W_OK, AT_EACCESS) == 0;
+	for (size_t i = 0; dev >= 0 && i < ARRAY_LEN(default_devs); i++) {
 		const struct default_dev *d = &default_devs[i];
+		const char *base = d->path + 5;
 		struct stat st;
-		int AUTOCLOSE fd = rootfs_open(c->rootfd, d->path, RF_OPEN);
-		if (fd < 0 && errno == ENOENT) {
-			int AUTOCLOSE dir = rootfs_open(c->rootfd, "/dev", RF_OPEN);
-			/* (a read-only rootfs answers EROFS: nothing to create then) */
-			if (dir >= 0 && faccessat(dir, ".", W_OK, AT_EACCESS) == 0)
-				make_device(c, d->path, S_IFCHR, d->major, d->minor, 0666, 0, 0, true);
+		bool there = fstatat(dev, base, &st, AT_SYMLINK_NOFOLLOW) == 0;
+		if (there && S_ISCHR(st.st_mode) && st.st_rdev == makedev(d->major, d->minor))
+			continue;
+		if (there && S_ISDIR(st.st_mode))
+			die("device %s: the image has a directory there", d->path);
+		if (writable) {
+			make_device(c, d->path, S_IFCHR, d->major, d->minor, 0666, 0, 0, true);
 			continue;
 		}
-		if (fd < 0 || fstat(fd, &st) < 0)
-			die_errno("device %s", d->path);
-		if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(d->major, d->minor))
+		if (!there) /* (a read-only rootfs without it: nothing to create) */
 			continue;
-		if (S_ISDIR(st.st_mode))
-			die("device %s: the image has a directory there", d->path);
-		snprintf(host, sizeof host, "%s", d->path);
-		int AUTOCLOSE hfd = open(host, O_PATH | O_CLOEXEC | O_NOFOLLOW);
-		if (hfd < 0)
-			die_errno("open the host's %s", host);
+		if (S_ISLNK(st.st_mode))
+			die("device %s: the image has a symlink there on a read-only /dev (refused)", d->path);
+		int AUTOCLOSE fd = openat(dev, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		int AUTOCLOSE hfd = open(d->path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0 || hfd < 0 || fstat(hfd, &st) < 0)
+			die_errno("device %s", d->path);
+		if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(d->major, d->minor))
+			die("the host's %s is not the device %u:%u", d->path, d->major, d->minor);
 		fd_path(hfd, s);
 		fd_path(fd, t);
 		if (mount(s, t, NULL, MS_BIND, NULL) < 0)
@@ -3378,10 +3689,7 @@ static void make_devices(struct container *c)
 		static const char *const links[][2] = { { "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" },
 							 { "/proc/self/fd/1", "stdout" },
 							 { "/proc/self/fd/2", "stderr" } };
-		int AUTOCLOSE pfd = rootfs_open(c->rootfd, "/dev", RF_OPEN);
-		int AUTOCLOSE dfd = pfd < 0 ? -1 : openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd < 0)
-			die_errno("open /dev in the rootfs");
+		int AUTOCLOSE dfd = open_dev_dir(c, true);
 		for (size_t i = 0; i < ARRAY_LEN(links); i++)
 			if (symlinkat(links[i][0], dfd, links[i][1]) < 0 && errno != EEXIST)
 				die_errno("symlink /dev/%s", links[i][1]);
@@ -3406,8 +3714,13 @@ static void make_devices(struct container *c)
 	}
 }
 
-/* maskedPaths: files become the host's /dev/null (never the image's),
- * directories an empty read-only tmpfs. */
+/*
+ * maskedPaths: files become the host's /dev/null, directories an empty
+ * read-only tmpfs.  The image's /dev/null is never used (a symlink there
+ * to, say, /proc/sys/kernel/core_pattern would turn the mask into a way
+ * to write it, CVE-2025-31133); the host's must prove to be the null
+ * device on the very descriptor that is mounted.
+ */
 static void mask_paths(struct container *c)
 {
 	const struct strv *m = &c->cfg->linux.masked_paths;
@@ -3427,8 +3740,8 @@ static void mask_paths(struct container *c)
 				die_errno("mask %s", m->v[i]);
 			continue;
 		}
-		if (null < 0 && (null = open("/dev/null", O_PATH | O_CLOEXEC)) < 0)
-			die_errno("open the host's /dev/null");
+		if (null < 0)
+			null = open_host_null(O_PATH);
 		fd_path(null, s);
 		if (mount(s, t, NULL, MS_BIND, NULL) < 0)
 			die_errno("mask %s", m->v[i]);
@@ -3636,54 +3949,47 @@ static const char *find_executable(const char *name, char *const *env, char *buf
 	return NULL;
 }
 
-/*
- * Close every descriptor the container must not inherit: all but stdio,
- * the --preserve-fds ones and the few the init itself still needs (those
- * are close-on-exec).
- */
-static void close_inherited_fds(int first, const int *keep, int nkeep)
+/* Reopen an O_PATH descriptor for I/O, and make sure the /proc used to
+ * do it (maybe the container's) gave back the same file. */
+static int reopen_fd(int pathfd, int flags)
 {
-	if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0) {
-		for (int i = 0; i < nkeep; i++)
-			if (keep[i] >= first)
-				fcntl(keep[i], F_SETFD, FD_CLOEXEC);
-		return;
+	char p[32];
+	struct stat a, b;
+	if (fstat(pathfd, &a) < 0)
+		return -1;
+	fd_path(pathfd, p);
+	int fd = open(p, flags | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
+		close(fd);
+		errno = EXDEV;
+		return -1;
 	}
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	if (!d) {
-		for (int fd = first; fd < 1024; fd++)
-			fcntl(fd, F_SETFD, FD_CLOEXEC);
-		return;
-	}
-	while ((e = readdir(d))) {
-		long long fd;
-		if (parse_llong(e->d_name, first, INT_MAX, &fd) == 0 && fd != dirfd(d))
-			fcntl((int)fd, F_SETFD, FD_CLOEXEC);
-	}
-	closedir(d);
+	return fd;
 }
 
-/* A new pty inside the container's devpts; returns the master. */
+/*
+ * A new pty inside the container's devpts; returns the master.  The
+ * multiplexer must be the real one (5:2): an image can ship any node or
+ * link at /dev/pts/ptmx.  The slave comes from the master itself
+ * (TIOCGPTPEER, 4.13), never from a path in /dev/pts.
+ */
 static int open_pty(struct container *c, const struct process_cfg *pr, int *slave)
 {
-	char p[32], name[32];
+	struct stat st;
 	int AUTOCLOSE ptmx = rootfs_open(c->rootfd, "/dev/pts/ptmx", RF_OPEN);
 	if (ptmx < 0)
 		die_errno("terminal: no /dev/pts/ptmx in the container (mount devpts with newinstance)");
-	fd_path(ptmx, p);
-	int m = open(p, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	int unlock = 0, n;
-	if (m < 0 || ioctl(m, TIOCSPTLCK, &unlock) < 0 || ioctl(m, TIOCGPTN, &n) < 0)
+	if (fstat(ptmx, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(5, 2))
+		die("terminal: /dev/pts/ptmx in the container is not the pty multiplexer (5:2)");
+	int m = reopen_fd(ptmx, O_RDWR);
+	int unlock = 0;
+	if (m < 0 || ioctl(m, TIOCSPTLCK, &unlock) < 0)
 		die_errno("terminal: open ptmx");
 	*slave = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (*slave < 0) {
-		snprintf(name, sizeof name, "/dev/pts/%d", n);
-		int AUTOCLOSE s = rootfs_open(c->rootfd, name, RF_OPEN);
-		fd_path(s, p);
-		if (s < 0 || (*slave = open(p, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
-			die_errno("terminal: open %s", name);
-	}
+	if (*slave < 0)
+		die_errno("terminal: open the pty's slave (TIOCGPTPEER)");
 	if (pr->console_size.height.set) {
 		struct winsize ws = { .ws_row = (unsigned short)pr->console_size.height.v,
 				      .ws_col = (unsigned short)pr->console_size.width.v };
@@ -3691,6 +3997,33 @@ static int open_pty(struct container *c, const struct process_cfg *pr, int *slav
 			die_errno("terminal: set console size");
 	}
 	return m;
+}
+
+/*
+ * /dev/console becomes the pty.  It is bound onto a file the runtime
+ * creates itself (O_EXCL, O_NOFOLLOW, through the /dev descriptor) after
+ * removing whatever the image had there: a planted symlink, to a host
+ * path or into /proc, is never followed (CVE-2025-52565).  Only where
+ * /dev cannot be written is an existing file (never a link) reused.
+ */
+static void bind_console(struct container *c, int slave)
+{
+	char s[32], t[32];
+	struct stat st;
+	int AUTOCLOSE dev = open_dev_dir(c, true);
+	int fd = -1;
+	if (unlinkat(dev, "console", 0) == 0 || errno == ENOENT)
+		fd = openat(dev, "console", O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	else if (errno == EROFS && fstatat(dev, "console", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		 (S_ISREG(st.st_mode) || S_ISCHR(st.st_mode)))
+		fd = openat(dev, "console", O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		die_errno("terminal: make /dev/console in the container");
+	fd_path(slave, s);
+	fd_path(fd, t);
+	if (mount(s, t, NULL, MS_BIND, NULL) < 0)
+		die_errno("bind the terminal onto /dev/console");
+	close(fd);
 }
 
 /* The slave becomes the controlling terminal and stdio of the process. */
@@ -3758,6 +4091,21 @@ static const char *const scmp_flags[] = { "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_
 static const unsigned scmp_flag_values[] = { 1, 2, 4, 32 };
 #define SECCOMP_FLAG_NEW_LISTENER 8u
 
+/*
+ * An errno must be one the kernel can return, 1 to 4095: libseccomp keeps
+ * 16 bits, so 65536 would silently become errno 0 and a deny rule
+ * "pretend success".  SCMP_ACT_TRACE's value is the tracer's 16-bit data.
+ */
+static int seccomp_errno_range(const struct num *v, int act, char *err, size_t n, const char *where)
+{
+	long long lo = act == ACT_TRACE ? 0 : 1, hi = act == ACT_TRACE ? 65535 : 4095;
+	if (v->set && (v->v < lo || v->v > hi)) {
+		snprintf(err, n, "%s: %lld out of range [%lld, %lld]", where, (long long)v->v, lo, hi);
+		return -1;
+	}
+	return 0;
+}
+
 /* The JSON-level rules of config-linux.md, with or without libseccomp. */
 static int seccomp_validate(const struct seccomp_cfg *sc, char *err, size_t n)
 {
@@ -3770,6 +4118,8 @@ static int seccomp_validate(const struct seccomp_cfg *sc, char *err, size_t n)
 		FAIL("linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default action");
 	if (sc->default_errno_ret.set && def != ACT_ERRNO && def != ACT_TRACE)
 		FAIL("linux.seccomp.defaultErrnoRet: %s takes no errno", sc->default_action);
+	if (seccomp_errno_range(&sc->default_errno_ret, def, err, n, "linux.seccomp.defaultErrnoRet") < 0)
+		return -1;
 	for (int i = 0; i < sc->architectures.n; i++)
 		if (name_index(scmp_archs, sc->architectures.v[i]) < 0)
 			FAIL("linux.seccomp.architectures[%d]: unknown architecture \"%s\"", i,
@@ -3784,6 +4134,10 @@ static int seccomp_validate(const struct seccomp_cfg *sc, char *err, size_t n)
 			FAIL("linux.seccomp.syscalls[%d].action: unknown action \"%s\"", i, r->action);
 		if (r->errno_ret.set && act != ACT_ERRNO && act != ACT_TRACE)
 			FAIL("linux.seccomp.syscalls[%d].errnoRet: %s takes no errno", i, r->action);
+		char where[64];
+		snprintf(where, sizeof where, "linux.seccomp.syscalls[%d].errnoRet", i);
+		if (seccomp_errno_range(&r->errno_ret, act, err, n, where) < 0)
+			return -1;
 		if (r->names.n < 1)
 			FAIL("linux.seccomp.syscalls[%d].names: at least one name is required", i);
 		notify |= act == ACT_NOTIFY;
@@ -4095,16 +4449,40 @@ static void set_memory_policy(const struct linux_cfg *l)
 }
 
 /*
+ * Enter the process's cwd and make sure it is inside the container's
+ * root.  A cwd like /proc/self/fd/7, or a symlink the image planted that
+ * leads there, reaches a directory outside the root through a descriptor
+ * (CVE-2024-21626); after chdir the kernel tells, as getcwd(2) then
+ * answers "(unreachable)/..." instead of a path from "/".  Returns false
+ * (with errno) when the directory cannot be entered at all.
+ */
+static bool enter_cwd(const char *cwd)
+{
+	char buf[PATH_MAX];
+	if (chdir(cwd) < 0)
+		return false;
+	long n = syscall(SYS_getcwd, buf, sizeof buf);
+	if (n <= 0 || buf[0] != '/')
+		die("cwd %s: outside the container's root (refused)", cwd);
+	return true;
+}
+
+/*
  * Before start, what can fail is checked while errors still reach create:
  * rlimits (while we may still raise hard limits), cwd and the executable.
+ * The cwd is entered now, as root; if root may not enter it (a user
+ * namespace's root and a directory of an unmapped owner) it is entered
+ * again after the user switch, which then decides.  Returns whether it
+ * was entered.
  */
-static void prepare_process(const struct process_cfg *p, char *exe, size_t exesize)
+static bool prepare_process(const struct process_cfg *p, char *exe, size_t exesize)
 {
 	struct stat st;
 
 	set_rlimits(&p->rlimits);
-	if (stat(p->cwd, &st) < 0 || !S_ISDIR(st.st_mode))
-		die("cwd %s: %s", p->cwd, errno && !S_ISDIR(st.st_mode) ? strerror(errno) : "not a directory");
+	bool entered = enter_cwd(p->cwd);
+	if (!entered && errno != EACCES && errno != EPERM)
+		die_errno("cwd %s", p->cwd);
 	if (!find_executable(p->args.v[0], p->env.v, exe, exesize))
 		die("executable file `%s` not found in $PATH", p->args.v[0]);
 	if (strchr(p->args.v[0], '/'))
@@ -4113,6 +4491,7 @@ static void prepare_process(const struct process_cfg *p, char *exe, size_t exesi
 		die_errno("exec %s", exe);
 	if (S_ISDIR(st.st_mode))
 		die("exec %s: is a directory", exe);
+	return entered;
 }
 
 /*
@@ -4123,16 +4502,20 @@ static void prepare_process(const struct process_cfg *p, char *exe, size_t exesi
  * notify descriptor goes to whoever waits for the outcome (result_fd).
  */
 static NORETURN void exec_process(const struct process_cfg *p, bool rootless, const struct bpf_prog *sc,
-				  int result_fd, const char *exe)
+				  int result_fd, const char *exe, bool cwd_entered)
 {
 	int notify = -1;
 	set_scheduling(p);
+	/* again: the path may lead elsewhere since create (it is the
+	 * container's to change), and the check must hold at exec */
+	if (!cwd_entered || !enter_cwd(p->cwd))
+		cwd_entered = false;
 	if (sc && !p->no_new_privileges)
 		notify = seccomp_load_prog(sc);
 	set_user_and_caps(p, rootless);
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_errno("set no_new_privs");
-	if (chdir(p->cwd) < 0)
+	if (!cwd_entered && !enter_cwd(p->cwd))
 		die_errno("chdir to cwd %s", p->cwd);
 	umask(p->user.umask.set ? (mode_t)p->user.umask.v : 022);
 	if (sc && p->no_new_privileges)
@@ -4272,14 +4655,17 @@ static void cg_cpuset_inherit(int parent, int child)
 			cg_set(child, f[k], NULL, "%s", v);
 }
 
-/* mkdir -p of path below base; returns the last directory, opened. */
-static int cg_mkdirs(int base, const char *path, bool cpuset)
+/* mkdir -p of path below base; returns the last directory, opened, and
+ * whether it was there already. */
+static int cg_mkdirs(int base, const char *path, bool cpuset, bool *existed)
 {
 	char buf[PATH_MAX], *save = NULL;
 	int fd = fcntl(base, F_DUPFD_CLOEXEC, 3);
 	snprintf(buf, sizeof buf, "%s", path);
+	*existed = true;
 	for (char *t = strtok_r(buf, "/", &save); t && fd >= 0; t = strtok_r(NULL, "/", &save)) {
-		if (mkdirat(fd, t, 0755) < 0 && errno != EEXIST) {
+		*existed = mkdirat(fd, t, 0755) < 0;
+		if (*existed && errno != EEXIST) {
 			int e = errno;
 			close(fd);
 			errno = e;
@@ -4688,9 +5074,31 @@ static int cg_open_one(const struct cgroup *g, int i, bool create)
 	int AUTOCLOSE rfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rfd < 0)
 		return -1;
-	if (create)
-		return cg_mkdirs(rfd, g->path, g->layout != CG_V2 && !strcmp(cg_v1_ctrls[i], "cpuset"));
-	return openat(rfd, g->path + 1, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (!create)
+		return openat(rfd, g->path + 1, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	bool existed;
+	int fd = cg_mkdirs(rfd, g->path, g->layout != CG_V2 && !strcmp(cg_v1_ctrls[i], "cpuset"), &existed);
+	if (fd >= 0 && existed)
+		((struct cgroup *)g)->existed |= 1u << i;
+	return fd;
+}
+
+/*
+ * A container gets a cgroup of its own: one that already holds processes
+ * is refused (as runc 1.2 does), or pausing, limiting and killing the
+ * container would reach them too.
+ */
+static void cg_refuse_busy(const struct cgroup *g)
+{
+	for (int i = 0; i < CG_NCTRL; i++) {
+		char buf[16] = "";
+		if (g->fd[i] < 0 || !(g->existed & (1u << i)))
+			continue;
+		int AUTOCLOSE fd = openat(g->fd[i], "cgroup.procs", O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && read(fd, buf, sizeof buf - 1) > 0)
+			die("linux.cgroupsPath: cgroup %s already has processes (pid %.*s...): a container's "
+			    "cgroup must be its own", g->path, (int)strcspn(buf, "\n"), buf);
+	}
 }
 
 /* Open the container's existing cgroup directories (all, or only the one
@@ -4798,10 +5206,12 @@ static bool cg_v1_create(struct cgroup *g, const struct resources_cfg *r)
 /*
  * Give the container its cgroup before its init exists: create it and
  * apply linux.resources; the init is cloned into it (cgroup2) or moved in
- * right after.  Returns false when the container runs without a cgroup
- * (none here, or rootless without delegation).
+ * right after.  Its path is first recorded in the state directory (a
+ * "cgroup" symlink), so that a create killed half-way leaves a cgroup
+ * that delete still finds.  Returns false when the container runs without
+ * a cgroup (none here, or rootless without delegation).
  */
-static bool cg_prepare(struct cgroup *g, const struct config *cfg, const char *id, bool rootless)
+static bool cg_prepare(struct cgroup *g, const struct config *cfg, const char *id, bool rootless, int statefd)
 {
 	const struct resources_cfg *r = &cfg->linux.resources;
 	bool want = resources_wanted(r);
@@ -4826,6 +5236,9 @@ static bool cg_prepare(struct cgroup *g, const struct config *cfg, const char *i
 		debug("rootless without a delegated cgroup: the container runs without one");
 		return false;
 	}
+	if (symlinkat(g->path, statefd, "cgroup") < 0)
+		die_errno("record the cgroup path");
+	KILLPOINT("create: cgroup path recorded");
 	if (g->layout == CG_V2) {
 		char ctrls[128] = "";
 		if (r->memory.limit.set || r->memory.reservation.set || r->memory.swap.set)
@@ -4849,11 +5262,13 @@ static bool cg_prepare(struct cgroup *g, const struct config *cfg, const char *i
 		 * until cg_v2_enable turns them on down the path */
 		if ((g->fd[0] = cg_open_one(g, 0, true)) < 0)
 			die_errno("create cgroup %s", g->path);
+		cg_refuse_busy(g);
 		if (ctrls[0] && rfd >= 0)
 			cg_v2_enable(rfd, g->path, ctrls);
 		cg_apply_v2(g, r);
 	} else {
 		cg_v1_create(g, r);
+		cg_refuse_busy(g);
 		cg_apply_v1(g, r);
 	}
 	struct resources_cfg with_defaults = *r;
@@ -4935,28 +5350,12 @@ static bool state_cgroup_frozen(const struct state *s)
 	return frozen;
 }
 
-/*
- * Signal every process of the container so that none escapes: cgroup.kill
- * where the kernel has it (SIGKILL), else freeze, signal each, thaw.
- */
-static int cg_signal_all(const struct cgroup *g, int sig)
-{
-	pid_t pids[4096];
-	if (sig == SIGKILL && g->layout == CG_V2 && g->fd[0] >= 0 && cg_set(g->fd[0], "cgroup.kill", NULL, "1") == 0)
-		return 0;
-	bool frozen = cg_freeze(g, true) == 0;
-	int n = cg_pids(g, pids, (int)ARRAY_LEN(pids));
-	for (int i = 0; i < n; i++)
-		kill(pids[i], sig);
-	if (frozen)
-		cg_freeze(g, false);
-	return n;
-}
-
-/* Remove the container's cgroup (its processes must be gone). */
-static void cg_remove(struct cgroup *g)
+/* Remove the container's cgroup (its processes must be gone); false if
+ * some hierarchy's directory could not be removed. */
+static bool cg_remove(struct cgroup *g)
 {
 	char root[PATH_MAX + 64];
+	bool all = true;
 	for (int i = 0; i < CG_NCTRL; i++) {
 		if (g->fd[i] < 0)
 			continue;
@@ -4967,9 +5366,12 @@ static void cg_remove(struct cgroup *g)
 		else
 			snprintf(root, sizeof root, CG_ROOT "/%s%s", cg_v1_ctrls[i], g->path);
 		/* a cgroup is busy for a moment after its last process exits */
-		for (int t = 0; t < 100 && rmdir(root) < 0 && errno == EBUSY; t++)
+		int r;
+		for (int t = 0; (r = rmdir(root)) < 0 && errno == EBUSY && t < 100; t++)
 			usleep(1000);
+		all &= r == 0 || errno == ENOENT;
 	}
+	return all;
 }
 
 /* === 11. init =========================================================== */
@@ -5007,6 +5409,13 @@ static void init_recv(struct container *c, char type, struct sync_msg *out)
 		*out = m;
 }
 
+/*
+ * Sysctls are written before any mount of the config's is made, through
+ * the /proc this mount namespace inherited from the host: the container's
+ * own /proc does not exist yet, so nothing it controls can redirect the
+ * writes.  What a sysctl file changes is decided by the writer's
+ * namespaces (net, ipc, uts), not by the procfs instance.
+ */
 static void set_sysctls(const struct kvs *s)
 {
 	char path[PATH_MAX];
@@ -5015,7 +5424,7 @@ static void set_sysctls(const struct kvs *s)
 		for (char *p = path + 10; *p; p++)
 			if (*p == '.')
 				*p = '/';
-		if (write_file_at(AT_FDCWD, path, s->v[i].v) < 0)
+		if (proc_write_at(AT_FDCWD, path, s->v[i].v) < 0)
 			die_errno("sysctl %s=%s", s->v[i].k, s->v[i].v);
 	}
 }
@@ -5029,21 +5438,31 @@ static char *init_state_json(const struct container *c, enum status st)
 	return state_json(&s, st, -1);
 }
 
-/* Wait for start; returns the descriptor that gets the outcome of exec. */
+/*
+ * Wait for start; returns the descriptor that gets the outcome of exec.
+ * The runtime answers 'R' with 'S' (run: start now) or 'K' (create: the
+ * container is recorded; start comes through the start socket).  Only
+ * then does the init stop dying with the runtime; an EOF first means the
+ * runtime died before recording it, and the init goes too.
+ */
 static int init_wait_start(struct container *c, int listen_fd)
 {
 	struct sync_msg m;
 	int fd = c->sync_fd;
 
-	if (listen_fd >= 0) {
-		do
-			fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
-		while (fd < 0 && errno == EINTR);
-		if (fd < 0)
-			_exit(1);
-		close(listen_fd);
-		close(c->sync_fd);
-	}
+	if (sync_recv(fd, &m, sizeof m) != sizeof m || (m.type != 'S' && m.type != 'K'))
+		_exit(1);
+	prctl(PR_SET_PDEATHSIG, 0);
+	if (m.type == 'S')
+		return fd;
+	init_send(c, 'k');
+	close(c->sync_fd);
+	do
+		fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		_exit(1);
+	close(listen_fd);
 	if (sync_recv(fd, &m, sizeof m) != sizeof m || m.type != 'S')
 		_exit(1);
 	return fd;
@@ -5063,65 +5482,81 @@ static void become_userns_root(const struct config *cfg)
 		die_errno("become root of the new user namespace (are uid and gid 0 mapped?)");
 }
 
-static NORETURN void container_init(struct container *c, int listen_fd)
+/*
+ * oom_score_adj, then no longer dumpable: a non-dumpable process's
+ * /proc/self files belong to root, so a rootless init could not write
+ * this one later; and from here on no process in the container can read
+ * the init's memory, environment or descriptors (CVE-2016-9962).
+ */
+static void init_harden(struct container *c)
 {
-	struct config *cfg = c->cfg;
-	struct process_cfg *p = &cfg->process;
-	struct sync_msg go;
-	int slave = -1;
-	char exe[PATH_MAX];
-
-	/* no PR_SET_PDEATHSIG: if the runtime dies, the init's next message
-	 * on the sync socket fails and it exits (pdeathsig would also fire
-	 * when the slow path's intermediate child exits on purpose) */
-	g_err.report_fd = c->sync_fd;
-	init_recv(c, 'G', &go);
-	become_userns_root(cfg);
-	if ((cfg->ns_new & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
-		die_errno("unshare the cgroup namespace");
-	/* while still dumpable: a non-dumpable process's /proc/self files
-	 * belong to root, and a rootless init could not write this one */
+	const struct process_cfg *p = &c->cfg->process;
+	if (c->hardened)
+		return;
+	c->hardened = true;
 	if (p->oom_score_adj.set) {
 		char v[16];
 		snprintf(v, sizeof v, "%d", (int)p->oom_score_adj.v);
-		if (write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", v) < 0)
+		if (proc_write_at(AT_FDCWD, "/proc/self/oom_score_adj", v) < 0)
 			die_errno("set oom_score_adj to %s", v);
 	}
 	prctl(PR_SET_DUMPABLE, 0);
-	c->pid = go.pid;
-	umask(0);
-	prepare_rootfs(c);
-	for (int i = 0; i < cfg->mounts.n; i++)
-		mount_one(c, ARR_AT(cfg->mounts, struct mount_cfg, i));
-	make_devices(c);
-	if (p->terminal) {
-		int master = open_pty(c, p, &slave);
-		char s[32], t[32];
-		int AUTOCLOSE con = rootfs_open(c->rootfd, "/dev/console", RF_MKFILE);
-		fd_path(slave, s);
-		fd_path(con, t);
-		if (con < 0 || mount(s, t, NULL, MS_BIND, NULL) < 0)
-			die_errno("bind the terminal onto /dev/console");
-		send_master(c, master);
-	}
-	mask_paths(c);
-	readonly_paths(c);
+}
+
+/*
+ * The init's first steps, in the container's namespaces but before any
+ * mount of the config's: its identity, and what is written under /proc,
+ * through the procfs inherited from the host, which nothing of the
+ * container's can have covered yet.
+ */
+static void init_identity(struct container *c)
+{
+	const struct config *cfg = c->cfg;
+	become_userns_root(cfg);
+	/* until the runtime has recorded the container, the init dies with
+	 * it: nothing unrecorded is left behind (set after the uid change,
+	 * which clears it) */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		die_errno("set the parent death signal");
+	if ((cfg->ns_new & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+		die_errno("unshare the cgroup namespace");
+	init_harden(c);
 	if (cfg->hostname && cfg->hostname[0] && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
 		die_errno("sethostname %s", cfg->hostname);
 	if (cfg->domainname && cfg->domainname[0] &&
 	    setdomainname(cfg->domainname, strlen(cfg->domainname)) < 0)
 		die_errno("setdomainname %s", cfg->domainname);
 	set_sysctls(&cfg->linux.sysctl);
-	if (cfg->hooks.prestart.n || cfg->hooks.create_runtime.n) {
-		init_send(c, 'H');
-		init_recv(c, 'C', NULL);
+}
+
+/* The container's file system as the config describes it, made while
+ * the init still sees the host's root; returns the pty slave or -1. */
+static int init_mounts(struct container *c)
+{
+	struct config *cfg = c->cfg;
+	int slave = -1;
+	prepare_rootfs(c);
+	for (int i = 0; i < cfg->mounts.n; i++)
+		mount_one(c, ARR_AT(cfg->mounts, struct mount_cfg, i));
+	make_devices(c);
+	if (cfg->process.terminal) {
+		int master = open_pty(c, &cfg->process, &slave);
+		bind_console(c, slave);
+		send_master(c, master);
 	}
-	char err[300];
-	if (cfg->hooks.create_container.n &&
-	    run_hooks(&cfg->hooks.create_container, "createContainer", init_state_json(c, ST_CREATED), err,
-		      sizeof err) < 0)
-		die("%s", err);
+	mask_paths(c);
+	readonly_paths(c);
+	return slave;
+}
+
+/* The init's last steps before it waits for start: in the rootfs, its
+ * session, and the process checked as far as it can be. */
+static void init_enter(struct container *c, int slave, char *exe, size_t exesize)
+{
+	const struct config *cfg = c->cfg;
 	enter_rootfs(c);
+	close(c->rootfd);
+	c->rootfd = -1;
 	if (slave >= 0)
 		attach_tty(slave);
 	else if (setsid() < 0)
@@ -5135,9 +5570,49 @@ static NORETURN void container_init(struct container *c, int listen_fd)
 		debug("new session keyring: %s", strerror(errno));
 	/* without a process the container can be created, never started */
 	if (cfg->has_process)
-		prepare_process(p, exe, sizeof exe);
+		c->cwd_entered = prepare_process(&cfg->process, exe, exesize);
+}
+
+/*
+ * A process of the runtime that is about to enter the container keeps
+ * only what it needs: stdio, the --preserve-fds, its sync socket, the
+ * start socket and the console socket.  The --log file, cgroup
+ * directories, the state directory and anything else of the host's are
+ * closed now, before any of the container's files is resolved.
+ */
+static void init_close_fds(struct container *c, int listen_fd)
+{
+	int keep[] = { c->sync_fd, listen_fd, c->console_fd };
+	g_err.report_fd = c->sync_fd;
+	g_err.log_fd = -1;
+	close_fds_except(c->preserve_fds, keep, (int)ARRAY_LEN(keep));
+	for (int i = 0; i < CG_NCTRL; i++)
+		c->cgroup.fd[i] = -1;
+}
+
+static NORETURN void container_init(struct container *c, int listen_fd)
+{
+	struct config *cfg = c->cfg;
+	struct sync_msg go;
+	char exe[PATH_MAX], err[300];
+
+	init_close_fds(c, listen_fd);
+	init_recv(c, 'G', &go);
+	c->pid = go.pid;
+	init_identity(c);
+	umask(0);
+	int slave = init_mounts(c);
+	if (cfg->hooks.prestart.n || cfg->hooks.create_runtime.n) {
+		init_send(c, 'H');
+		init_recv(c, 'C', NULL);
+	}
+	if (cfg->hooks.create_container.n &&
+	    run_hooks(&cfg->hooks.create_container, "createContainer", init_state_json(c, ST_CREATED), err,
+		      sizeof err) < 0)
+		die("%s", err);
+	init_enter(c, slave, exe, sizeof exe);
 	int keep[] = { c->sync_fd, listen_fd };
-	close_inherited_fds(3 + c->preserve_fds, keep, 2);
+	close_fds_except(c->preserve_fds, keep, 2);
 	init_send(c, 'R');
 	int result = init_wait_start(c, listen_fd);
 	g_err.report_fd = result;
@@ -5147,7 +5622,8 @@ static NORETURN void container_init(struct container *c, int listen_fd)
 	    run_hooks(&cfg->hooks.start_container, "startContainer", init_state_json(c, ST_CREATED), err,
 		      sizeof err) < 0)
 		die("%s", err);
-	exec_process(p, c->rootless, c->has_seccomp ? &c->seccomp : NULL, result, exe);
+	exec_process(&cfg->process, c->rootless, c->has_seccomp ? &c->seccomp : NULL, result, exe,
+		     c->cwd_entered);
 }
 
 /* === 12. create/start ================================================== */
@@ -5230,7 +5706,7 @@ static void write_id_maps(struct container *c, pid_t pid)
 	if (pfd < 0)
 		die_errno("open %s", path);
 	format_id_map(&l->uid_mappings, map, sizeof map);
-	if (write_file_at(pfd, "uid_map", map) < 0) {
+	if (proc_write_at(pfd, "uid_map", map) < 0) {
 		if (errno != EPERM)
 			die_errno("write uid_map");
 		run_id_helper("newuidmap", pid, &l->uid_mappings);
@@ -5238,9 +5714,9 @@ static void write_id_maps(struct container *c, pid_t pid)
 	format_id_map(&l->gid_mappings, map, sizeof map);
 	const struct idmap *g = ARR_AT(l->gid_mappings, struct idmap, 0);
 	bool own_gid = l->gid_mappings.n == 1 && g->size.v == 1 && g->host_id.v == getegid();
-	if (c->rootless && own_gid && write_file_at(pfd, "setgroups", "deny") < 0 && errno != ENOENT)
+	if (c->rootless && own_gid && proc_write_at(pfd, "setgroups", "deny") < 0 && errno != ENOENT)
 		die_errno("write setgroups");
-	if (write_file_at(pfd, "gid_map", map) < 0) {
+	if (proc_write_at(pfd, "gid_map", map) < 0) {
 		if (errno != EPERM)
 			die_errno("write gid_map");
 		run_id_helper("newgidmap", pid, &l->gid_mappings);
@@ -5287,7 +5763,7 @@ static void set_time_offsets(const struct linux_cfg *l)
 			continue;
 		snprintf(line, sizeof line, "%s %lld %lld\n", names[i], (long long)t[i]->secs.v,
 			 (long long)t[i]->nanosecs.v);
-		if (write_file_at(AT_FDCWD, "/proc/self/timens_offsets", line) < 0)
+		if (proc_write_at(AT_FDCWD, "/proc/self/timens_offsets", line) < 0)
 			die_errno("set time offset %s", names[i]);
 	}
 }
@@ -5325,7 +5801,7 @@ static pid_t clone_into(unsigned long flags, int cgroup_fd, bool *joined)
 static NORETURN void init_via_join(struct container *c, int listen_fd)
 {
 	struct config *cfg = c->cfg;
-	g_err.report_fd = c->sync_fd;
+	init_close_fds(c, listen_fd);
 	join_namespaces(cfg);
 	if (unshare((int)(cfg->ns_new & ~(unsigned long)(CLONE_NEWPID | CLONE_NEWTIME | CLONE_NEWCGROUP))) < 0)
 		die_errno("unshare namespaces");
@@ -5339,6 +5815,9 @@ static NORETURN void init_via_join(struct container *c, int listen_fd)
 			die_errno("unshare pid namespace");
 		if (cfg->ns_new & CLONE_NEWTIME)
 			set_time_offsets(&cfg->linux);
+		/* a joined pid namespace has processes: the child must not be
+		 * readable by them from its first instant */
+		init_harden(c);
 		pid_t pid = fork();
 		if (pid < 0)
 			die_errno("fork the container init");
@@ -5381,8 +5860,15 @@ static void create_cleanup(void)
 			free(st);
 		}
 	}
-	if (g_create.cg)
+	if (g_create.cg) {
+		/* a cgroup that was there before create is not ours to remove */
+		for (int i = 0; i < CG_NCTRL; i++)
+			if ((g_create.cg->existed & (1u << i)) && g_create.cg->fd[i] >= 0) {
+				close(g_create.cg->fd[i]);
+				g_create.cg->fd[i] = -1;
+			}
 		cg_remove(g_create.cg);
+	}
 	if (c->statefd >= 0)
 		state_remove(g_create.rootfd, c->id, c->statefd);
 }
@@ -5394,12 +5880,18 @@ static void parent_recv(int fd, struct sync_msg *m, int *passed_fd)
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
 			     .msg_controllen = sizeof cbuf };
 	ssize_t n;
-	do
+	for (;;) {
+		mh.msg_controllen = sizeof cbuf;
 		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n <= 0)
-		die("the container init exited during setup");
-	buf[n] = 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			die("the container init exited during setup");
+		buf[n] = 0;
+		if (buf[0] != 'W' && buf[0] != 'D')
+			break;
+		report_relayed(buf[0], buf + 1);
+	}
 	if (buf[0] == 'E') {
 		g_err.ctx[0] = 0; /* the init's message has the context */
 		die("%s", buf + 1);
@@ -5441,6 +5933,144 @@ static char *iso_time_now(char *buf, size_t size)
 	return buf;
 }
 
+/* The new container's state directory, locked, with its config saved;
+ * from here on a failed create removes what it made (create_cleanup). */
+static void create_state_dir(struct container *c, int rootfd)
+{
+	if (mkdirat(rootfd, c->id, 0700) < 0) {
+		if (errno == EEXIST)
+			die("container %s already exists", c->id);
+		die_errno("create state for %s", c->id);
+	}
+	KILLPOINT("create: state directory made");
+	c->statefd = openat(rootfd, c->id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	g_create = (typeof(g_create)){ .c = c, .rootfd = rootfd, .armed = true };
+	atexit(create_cleanup);
+	if (c->statefd < 0)
+		die_errno("open state of %s", c->id);
+	lock_dir(c->statefd);
+	KILLPOINT("create: state directory locked");
+	if (atomic_write_at(c->statefd, "config.json", c->cfg->raw, c->cfg->raw_len, 0600) < 0)
+		die_errno("save config.json");
+	KILLPOINT("create: config saved");
+}
+
+/* The slow path's runtime side: the id maps of the child that unshared
+ * its user namespace, and the pid of the init it forked.  Returns the
+ * init's pid. */
+static pid_t create_slow_steps(struct container *c, pid_t pid)
+{
+	const struct config *cfg = c->cfg;
+	struct sync_msg m;
+	if (cfg->ns_new & CLONE_NEWUSER) {
+		parent_recv(c->sync_fd, &m, NULL);
+		if (m.type != 'U')
+			die("protocol error from the container init");
+		write_id_maps(c, pid);
+		m.type = 'M';
+		sync_send(c->sync_fd, &m, sizeof m);
+	}
+	if ((cfg->ns_new | cfg->ns_join) & (CLONE_NEWPID | CLONE_NEWTIME)) {
+		parent_recv(c->sync_fd, &m, NULL);
+		if (m.type != 'P')
+			die("protocol error from the container init");
+		waitpid(pid, NULL, 0);
+		pid = m.pid;
+		g_create.pid = pid;
+	}
+	return pid;
+}
+
+/* What the init asks for until it is ready: the pty master to keep, the
+ * runtime-side hooks to run. */
+static void create_wait_ready(struct container *c)
+{
+	const struct config *cfg = c->cfg;
+	struct sync_msg m;
+	for (;;) {
+		int passed = -1;
+		parent_recv(c->sync_fd, &m, &passed);
+		if (m.type == 'R')
+			return;
+		if (m.type == 'T') {
+			c->tty_master = passed;
+		} else if (m.type == 'H') {
+			char *st = init_state_json(c, ST_CREATED), err[300];
+			if (run_hooks(&cfg->hooks.prestart, "prestart", st, err, sizeof err) < 0 ||
+			    run_hooks(&cfg->hooks.create_runtime, "createRuntime", st, err, sizeof err) < 0)
+				die("%s", err);
+			free(st);
+			KILLPOINT("create: runtime hooks run");
+			m.type = 'C';
+			sync_send(c->sync_fd, &m, sizeof m);
+		} else {
+			die("protocol error from the container init");
+		}
+	}
+}
+
+/* The inode of /proc/PID/ns/NAME, or 0. */
+static long long ns_inode(pid_t pid, const char *name)
+{
+	char path[64];
+	struct stat st;
+	snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, name);
+	return stat(path, &st) == 0 ? (long long)st.st_ino : 0;
+}
+
+/*
+ * Record the container: state.json (with what tells its processes from
+ * others later: its own pid namespace, else its own mount namespace) and
+ * the pid file.  A create that dies before this leaves an init that dies
+ * with it, and a "creating" directory that delete removes.
+ */
+static void create_record(struct container *c, pid_t pid, struct state *out)
+{
+	const struct config *cfg = c->cfg;
+	char created[64], stc;
+	long long start;
+	struct state s = { .oci_version = OCI_VERSION, .id = c->id, .bundle = cfg->bundle,
+			   .annotations = cfg->annotations, .created = iso_time_now(created, sizeof created),
+			   .owner = "", .rootless = c->rootless, .dirfd = c->statefd,
+			   .status = ST_CREATED };
+	s.pid.v = pid;
+	if (proc_stat(pid, &stc, &start) == 0)
+		s.start_time = (struct num){ start, true };
+	if (cfg->ns_new & CLONE_NEWPID)
+		s.pid_ns = (struct num){ ns_inode(pid, "pid"), true };
+	else if (cfg->ns_new & CLONE_NEWNS)
+		s.mnt_ns = (struct num){ ns_inode(pid, "mnt"), true };
+	if (c->has_cgroup)
+		s.cgroup = c->cgroup.path;
+	state_save(&s);
+	KILLPOINT("create: state saved");
+	if (out) {
+		*out = s;
+		out->created = NULL; /* it was on our stack */
+	}
+	if (c->pid_file)
+		write_pid_file(c->pid_file, pid);
+	KILLPOINT("create: pid file written");
+}
+
+/*
+ * Tell a created init that it is recorded ('K') and wait for its answer:
+ * until then it dies with the runtime (PR_SET_PDEATHSIG), and we must not
+ * exit before it has stopped doing so.
+ */
+static void commit_init(struct container *c)
+{
+	struct sync_msg m = { .type = 'K' };
+	if (sync_send(c->sync_fd, &m, sizeof m) < 0)
+		die_errno("commit the container init");
+	parent_recv(c->sync_fd, &m, NULL);
+	if (m.type != 'k')
+		die("protocol error from the container init");
+	close(c->sync_fd);
+	c->sync_fd = -1;
+	KILLPOINT("create: init committed");
+}
+
 /*
  * create: make the state directory, start the init in its namespaces,
  * write its id maps, run the runtime-side hooks, and record the state.
@@ -5451,7 +6081,6 @@ static pid_t create_container(struct container *c, int rootfd, struct state *out
 	struct config *cfg = c->cfg;
 	int sv[2], listen_fd = -1;
 	struct sync_msg m;
-	char created[64];
 
 	if (!((cfg->ns_new | cfg->ns_join) & CLONE_NEWNS))
 		die("config.json: linux.namespaces: a mount namespace is required");
@@ -5459,19 +6088,7 @@ static pid_t create_container(struct container *c, int rootfd, struct state *out
 		die("config.json: linux.netDevices: moving network devices is not supported yet");
 	if (cfg->linux.has_intel_rdt)
 		die("config.json: linux.intelRdt: not supported (no resctrl support in this runtime)");
-	if (mkdirat(rootfd, c->id, 0700) < 0) {
-		if (errno == EEXIST)
-			die("container %s already exists", c->id);
-		die_errno("create state for %s", c->id);
-	}
-	c->statefd = openat(rootfd, c->id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	g_create = (typeof(g_create)){ .c = c, .rootfd = rootfd, .armed = true };
-	atexit(create_cleanup);
-	if (c->statefd < 0)
-		die_errno("open state of %s", c->id);
-	lock_dir(c->statefd);
-	if (atomic_write_at(c->statefd, "config.json", cfg->raw, cfg->raw_len, 0600) < 0)
-		die_errno("save config.json");
+	create_state_dir(c, rootfd);
 	if (!c->foreground)
 		listen_fd = listen_start_sock(c->statefd);
 	c->console_fd = c->console_socket ? connect_unix(c->console_socket, "console socket") : -1;
@@ -5484,7 +6101,8 @@ static pid_t create_container(struct container *c, int rootfd, struct state *out
 	if (slow)
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
 	g_create.cg = &c->cgroup;
-	c->has_cgroup = cg_prepare(&c->cgroup, cfg, c->id, c->rootless);
+	c->has_cgroup = cg_prepare(&c->cgroup, cfg, c->id, c->rootless, c->statefd);
+	KILLPOINT("create: cgroup made");
 	/* the cgroup namespace is made by the init once it is in its cgroup,
 	 * so that the cgroup is the namespace's root */
 	bool in_cgroup = false;
@@ -5493,13 +6111,11 @@ static pid_t create_container(struct container *c, int rootfd, struct state *out
 	if (pid < 0)
 		die_errno("clone the container init");
 	if (pid == 0) {
-		/* the init needs neither the state root nor our state dir */
 		close(sv[0]);
-		close(rootfd);
-		close(c->statefd);
 		c->statefd = -1;
 		c->sync_fd = sv[1];
 		g_create.armed = false;
+		KILLPOINTS_OFF();
 		if (slow)
 			init_via_join(c, listen_fd);
 		container_init(c, listen_fd);
@@ -5507,26 +6123,11 @@ static pid_t create_container(struct container *c, int rootfd, struct state *out
 	close(sv[1]);
 	c->sync_fd = sv[0];
 	g_create.pid = pid;
-	if (slow) {
-		if (cfg->ns_new & CLONE_NEWUSER) {
-			parent_recv(c->sync_fd, &m, NULL);
-			if (m.type != 'U')
-				die("protocol error from the container init");
-			write_id_maps(c, pid);
-			m.type = 'M';
-			sync_send(c->sync_fd, &m, sizeof m);
-		}
-		if ((cfg->ns_new | cfg->ns_join) & (CLONE_NEWPID | CLONE_NEWTIME)) {
-			parent_recv(c->sync_fd, &m, NULL);
-			if (m.type != 'P')
-				die("protocol error from the container init");
-			waitpid(pid, NULL, 0);
-			pid = m.pid;
-			g_create.pid = pid;
-		}
-	} else if (cfg->ns_new & CLONE_NEWUSER) {
+	KILLPOINT("create: init cloned");
+	if (slow)
+		pid = create_slow_steps(c, pid);
+	else if (cfg->ns_new & CLONE_NEWUSER)
 		write_id_maps(c, pid);
-	}
 	c->pid = pid;
 	if (c->has_cgroup && !in_cgroup)
 		cg_join(&c->cgroup, pid);
@@ -5534,54 +6135,24 @@ static pid_t create_container(struct container *c, int rootfd, struct state *out
 	 * Only now: a non-dumpable child's /proc files belong to root, and an
 	 * unprivileged runtime could not have written its id maps. */
 	prctl(PR_SET_DUMPABLE, 0);
+	KILLPOINT("create: init placed");
 	m = (struct sync_msg){ .type = 'G', .pid = pid };
 	if (sync_send(c->sync_fd, &m, sizeof m) < 0)
 		die_errno("start the container init");
-	for (;;) {
-		int passed = -1;
-		parent_recv(c->sync_fd, &m, &passed);
-		if (m.type == 'R')
-			break;
-		if (m.type == 'T') {
-			c->tty_master = passed;
-		} else if (m.type == 'H') {
-			char *st = init_state_json(c, ST_CREATED), err[300];
-			if (run_hooks(&cfg->hooks.prestart, "prestart", st, err, sizeof err) < 0 ||
-			    run_hooks(&cfg->hooks.create_runtime, "createRuntime", st, err, sizeof err) < 0)
-				die("%s", err);
-			free(st);
-			m.type = 'C';
-			sync_send(c->sync_fd, &m, sizeof m);
-		} else {
-			die("protocol error from the container init");
-		}
-	}
+	create_wait_ready(c);
+	KILLPOINT("create: init ready");
 	if (listen_fd >= 0)
 		close(listen_fd);
 	if (c->console_fd >= 0)
 		close(c->console_fd);
-	struct state s = { .oci_version = OCI_VERSION, .id = c->id, .bundle = cfg->bundle,
-			   .annotations = cfg->annotations, .created = iso_time_now(created, sizeof created),
-			   .owner = "", .rootless = c->rootless, .dirfd = c->statefd,
-			   .status = ST_CREATED };
-	char stc;
-	long long start;
-	s.pid.v = pid;
-	if (proc_stat(pid, &stc, &start) == 0)
-		s.start_time = (struct num){ start, true };
-	if (c->has_cgroup)
-		s.cgroup = c->cgroup.path;
-	state_save(&s);
-	if (out) {
-		*out = s;
-		out->created = NULL; /* it was on our stack */
-	}
-	if (c->pid_file)
-		write_pid_file(c->pid_file, pid);
+	create_record(c, pid, out);
 	g_create.armed = c->foreground; /* run: until the process started */
+	if (!c->foreground)
+		commit_init(c);
 	flock(c->statefd, LOCK_UN);
 	return pid;
 }
+
 
 /*
  * Wait for the outcome of a container process's execve on fd: EOF when it
@@ -5609,6 +6180,8 @@ static void await_exec(int fd, const struct config *cfg, const struct state *s, 
 		if (buf[0] == 'E') {
 			g_err.ctx[0] = 0; /* the message carries its own context */
 			die("%s", buf + 1);
+		} else if (buf[0] == 'W' || buf[0] == 'D') {
+			report_relayed(buf[0], buf + 1);
 		} else if (buf[0] == 'T' && master) {
 			*master = passed;
 		} else if (buf[0] == 'N' && passed >= 0) {
@@ -5626,7 +6199,9 @@ static void release_init(int fd, const struct config *cfg, const struct state *s
 	struct sync_msg m = { .type = 'S' };
 	if (sync_send(fd, &m, sizeof m) < 0)
 		die_errno("start the container");
+	KILLPOINT("start: released");
 	await_exec(fd, cfg, s, (pid_t)s->pid.v, NULL);
+	KILLPOINT("start: process running");
 }
 
 static void start_created(struct state *s, const struct config *cfg)
@@ -5638,7 +6213,9 @@ static void start_created(struct state *s, const struct config *cfg)
 		die_errno("socket");
 	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0)
 		die_errno("connect to the container's start socket");
+	KILLPOINT("start: connected");
 	unlinkat(s->dirfd, "start.sock", 0);
+	KILLPOINT("start: start socket removed");
 	release_init(fd, cfg, s);
 }
 
@@ -5828,28 +6405,37 @@ static void exec_opts_process(struct exec_opts *o, struct config *cfg, struct pr
 	for (int i = 0; i < o->ncaps; i++) {
 		struct strv one = { (char **)&o->caps[i], 1 };
 		uint64_t m = cfg_caps_mask(&one, "--cap");
+		/* bounding, effective and permitted only: an inheritable (or
+		 * ambient) capability would survive into programs the process
+		 * execs (CVE-2022-29162, CVE-2022-27650) */
 		p->has_caps = true;
 		p->caps.b |= m;
 		p->caps.e |= m;
 		p->caps.p |= m;
-		p->caps.i |= m;
-		p->caps.a |= m;
 	}
 	if (o->no_new_privs)
 		p->no_new_privileges = true;
 }
 
-/* The exec'd process, inside every namespace of the container. */
+/* The exec'd process, inside every namespace of the container.  Like the
+ * init, it closes every descriptor of the runtime's first. */
 static NORETURN void exec_child(struct container *c, const struct process_cfg *p, int *nsfds, int rootdir)
 {
 	char exe[PATH_MAX];
+	int keep[11] = { c->sync_fd, c->console_fd, rootdir };
+	memcpy(keep + 3, nsfds, 8 * sizeof(int));
 	g_err.report_fd = c->sync_fd;
+	g_err.log_fd = -1;
+	close_fds_except(c->preserve_fds, keep, (int)ARRAY_LEN(keep));
 	/* the user namespace first: it owns the others */
 	for (int pass = 0; pass < 2; pass++)
 		for (int k = 0; k < 8; k++)
 			if (nsfds[k] >= 0 && (ns_flags[k] == CLONE_NEWUSER) == (pass == 0) &&
 			    setns(nsfds[k], (int)ns_flags[k]) < 0)
 				die_errno("join the container's %s namespace", ns_names[k]);
+	for (int k = 0; k < 8; k++)
+		if (nsfds[k] >= 0)
+			close(nsfds[k]);
 	pid_t pid = fork();
 	if (pid < 0)
 		die_errno("fork");
@@ -5861,19 +6447,21 @@ static NORETURN void exec_child(struct container *c, const struct process_cfg *p
 	init_recv(c, 'G', NULL); /* in the container's cgroup now */
 	if (fchdir(rootdir) < 0 || chroot(".") < 0 || chdir("/") < 0)
 		die_errno("enter the container's root");
+	close(rootdir);
 	if (p->terminal) {
 		int slave;
 		c->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		int master = open_pty(c, p, &slave);
+		close(c->rootfd);
 		send_master(c, master);
 		attach_tty(slave);
 	} else if (setsid() < 0) {
 		die_errno("setsid");
 	}
-	prepare_process(p, exe, sizeof exe);
-	int keep[] = { c->sync_fd };
-	close_inherited_fds(3 + c->preserve_fds, keep, 1);
-	exec_process(p, c->rootless, c->has_seccomp ? &c->seccomp : NULL, c->sync_fd, exe);
+	if (c->console_fd >= 0)
+		close(c->console_fd);
+	bool cwd_entered = prepare_process(p, exe, sizeof exe);
+	exec_process(p, c->rootless, c->has_seccomp ? &c->seccomp : NULL, c->sync_fd, exe, cwd_entered);
 }
 
 static int cmd_exec_run(int rootfd, const char *id, struct exec_opts *o)
@@ -5917,26 +6505,32 @@ static int cmd_exec_run(int rootfd, const char *id, struct exec_opts *o)
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		die_errno("socketpair");
+	KILLPOINT("exec: prepared");
 	pid_t mid = fork();
 	if (mid < 0)
 		die_errno("fork");
 	if (mid == 0) {
 		close(sv[0]);
 		c.sync_fd = sv[1];
+		KILLPOINTS_OFF();
 		exec_child(&c, &p, nsfds, rootdir);
 	}
 	close(sv[1]);
 	struct sync_msg m;
 	int master = -1;
+	KILLPOINT("exec: forked");
 	parent_recv(sv[0], &m, NULL);
 	waitpid(mid, NULL, 0);
 	pid_t pid = m.pid;
+	KILLPOINT("exec: child in the namespaces");
 	struct cgroup cg;
 	if (cg_open(&cg, s.cgroup, true))
 		cg_join(&cg, pid);
+	KILLPOINT("exec: child in the cgroup");
 	m.type = 'G';
 	if (sync_send(sv[0], &m, sizeof m) < 0)
 		die_errno("start the exec'd process");
+	KILLPOINT("exec: child released");
 	int wake[2] = { -1, -1 };
 	if (!o->detach) {
 		if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) < 0)
@@ -5944,9 +6538,11 @@ static int cmd_exec_run(int rootfd, const char *id, struct exec_opts *o)
 		forward_signals(pid, wake[1]);
 	}
 	await_exec(sv[0], &cfg, &s, pid, &master);
+	KILLPOINT("exec: process running");
 	close(sv[0]);
 	if (o->pid_file)
 		write_pid_file(o->pid_file, pid);
+	KILLPOINT("exec: pid file written");
 	if (o->detach)
 		return 0;
 	return wait_foreground(pid, master, wake[0]);
@@ -6069,6 +6665,79 @@ static int pids_in_container(const struct state *s, pid_t *out, int max)
 	return n;
 }
 
+#define NS_GET_PARENT_ 0xb702 /* _IO(0xb7, 0x2), 4.9 */
+
+/* Whether pid's pid namespace is the one with inode ino, or lies below it. */
+static bool pidns_within(pid_t pid, long long ino)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	for (int depth = 0; fd >= 0 && depth < 33; depth++) {
+		struct stat st;
+		if (fstat(fd, &st) == 0 && (long long)st.st_ino == ino) {
+			close(fd);
+			return true;
+		}
+		int up = ioctl(fd, NS_GET_PARENT_);
+		close(fd);
+		fd = up;
+	}
+	if (fd >= 0)
+		close(fd);
+	return false;
+}
+
+/*
+ * Whether pid is one of the container's own processes.  Its cgroup can
+ * hold others (host root may put any process there).  The container's
+ * are those in its pid namespace or one below it, while its init lives
+ * (the namespace ends with it); for a container without a pid namespace
+ * of its own, those in its own mount namespace; with neither, the cgroup
+ * is all there is to go by.
+ */
+static bool proc_is_containers(const struct state *s, pid_t pid, bool init_alive)
+{
+	if (s->pid_ns.set)
+		return init_alive && pidns_within(pid, s->pid_ns.v);
+	if (s->mnt_ns.set)
+		return ns_inode(pid, "mnt") == s->mnt_ns.v;
+	return true;
+}
+
+/* Signal pid if it is the container's: a pidfd pins the process that was
+ * checked, so a pid reused meanwhile is not signalled. */
+static void signal_own(const struct state *s, pid_t pid, int sig, bool init_alive)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (proc_is_containers(s, pid, init_alive)) {
+		if (pfd >= 0)
+			syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0);
+		else
+			kill(pid, sig);
+	}
+	if (pfd >= 0)
+		close(pfd);
+}
+
+/*
+ * Signal the container's processes in its cgroup (kill --all, delete
+ * --force), frozen meanwhile so that none forks away, and never one that
+ * is not the container's.  A paused container stays paused, unless the
+ * signal is SIGKILL, which frozen v1 processes only act on once thawed.
+ */
+static void signal_cgroup(const struct state *s, const struct cgroup *g, int sig)
+{
+	pid_t pids[4096];
+	bool alive = state_pid_alive(s), was_frozen = cg_frozen(g);
+	bool frozen = was_frozen || cg_freeze(g, true) == 0;
+	int n = cg_pids(g, pids, (int)ARRAY_LEN(pids));
+	for (int i = 0; i < n; i++)
+		signal_own(s, pids[i], sig, alive);
+	if (frozen && (!was_frozen || sig == SIGKILL))
+		cg_freeze(g, false);
+}
+
 static int cmd_kill(int rootfd, const char *id, const char *signame, bool all)
 {
 	struct state s;
@@ -6080,7 +6749,7 @@ static int cmd_kill(int rootfd, const char *id, const char *signame, bool all)
 		die("container %s is not running (%s)", id, status_names[s.status]);
 	struct cgroup cg;
 	if (all && cg_open(&cg, s.cgroup, true)) {
-		cg_signal_all(&cg, sig);
+		signal_cgroup(&s, &cg, sig);
 		if (signal_init(&s, sig) < 0 && errno != ESRCH) /* it may be gone already */
 			die_errno("kill %s", id);
 		return 0;
@@ -6125,20 +6794,35 @@ static void wait_gone(const struct state *s, int ms)
 		usleep(1000);
 }
 
-/* What is left of a stopped container: processes it left in its cgroup
- * (a container sharing our pid namespace), the cgroup, the hooks, the state. */
-static void delete_stopped(int rootfd, const struct state *s, const struct config *cfg)
+/*
+ * The cgroup of a stopped container.  What the container left in it (its
+ * processes outlive the init only without a pid namespace of its own) is
+ * killed; a process that is not the container's is left alone, and then
+ * so is the cgroup.  s is NULL for a create that died before recording
+ * the container: its init died with it, so nothing is signalled at all.
+ */
+static void delete_cgroup(const char *path, const struct state *s)
 {
 	struct cgroup cg;
-	if (cg_open(&cg, s->cgroup, true)) {
-		pid_t pids[16];
-		for (int t = 0; t < 100 && cg_pids(&cg, pids, 16) > 0; t++) {
-			cg_signal_all(&cg, SIGKILL);
-			usleep(1000);
-		}
-		cg_remove(&cg);
+	pid_t pids[16];
+	if (!cg_open(&cg, path, true))
+		return;
+	for (int t = 0; t < 500 && cg_pids(&cg, pids, 16) > 0; t++) {
+		if (s && t % 50 == 0)
+			signal_cgroup(s, &cg, SIGKILL);
+		usleep(1000);
 	}
+	if (!cg_remove(&cg))
+		warn("cgroup %s still holds processes that are not the container's: left in place", path);
+}
+
+/* What is left of a stopped container: its cgroup, the hooks, the state. */
+static void delete_stopped(int rootfd, const struct state *s, const struct config *cfg)
+{
+	delete_cgroup(s->cgroup, s);
+	KILLPOINT("delete: cgroup removed");
 	run_poststop(s, cfg);
+	KILLPOINT("delete: poststop hooks run");
 	state_remove(rootfd, s->id, s->dirfd);
 }
 
@@ -6151,9 +6835,15 @@ static int cmd_delete(int rootfd, const char *id, bool force)
 		die(errno == EINVAL ? "invalid container id" : "container %s does not exist", id);
 	}
 	lock_dir(s.dirfd);
+	KILLPOINT("delete: locked");
 	state_open(rootfd, id, &s); /* again, under the lock */
 	if (s.status == ST_CREATING) {
-		/* we hold the lock, so no create is running: it crashed */
+		/* we hold the lock, so no create is running: it died, and
+		 * left at most the cgroup it recorded */
+		char cg[PATH_MAX];
+		ssize_t n = readlinkat(s.dirfd, "cgroup", cg, sizeof cg - 1);
+		if (n > 0 && (cg[n] = 0, cg[0] == '/') && !path_has_dotdot(cg))
+			delete_cgroup(cg, NULL);
 		state_remove(rootfd, id, s.dirfd);
 		return 0;
 	}
@@ -6164,12 +6854,15 @@ static int cmd_delete(int rootfd, const char *id, bool force)
 		struct cgroup cg;
 		/* through the cgroup when there is one: it also thaws a paused
 		 * container, whose frozen processes could not die otherwise */
-		if (cg_open(&cg, s.cgroup, true))
-			cg_signal_all(&cg, SIGKILL);
-		int n = pids_in_container(&s, pids, (int)ARRAY_LEN(pids));
-		for (int i = 0; i < n; i++)
-			kill(pids[i], SIGKILL);
+		if (cg_open(&cg, s.cgroup, true)) {
+			signal_cgroup(&s, &cg, SIGKILL);
+		} else {
+			int n = pids_in_container(&s, pids, (int)ARRAY_LEN(pids));
+			for (int i = 0; i < n; i++)
+				kill(pids[i], SIGKILL);
+		}
 		signal_init(&s, SIGKILL);
+		KILLPOINT("delete: killed");
 		wait_gone(&s, 10000);
 		if (state_pid_alive(&s))
 			die("container %s did not stop after SIGKILL", id);
@@ -6200,6 +6893,7 @@ static int cmd_start(int rootfd, const char *id)
 	struct config cfg;
 	state_open(rootfd, id, &s);
 	lock_dir(s.dirfd);
+	KILLPOINT("start: locked");
 	state_open(rootfd, id, &s);
 	if (s.status != ST_CREATED)
 		die("cannot start a container that is %s", status_names[s.status]);
@@ -6209,6 +6903,14 @@ static int cmd_start(int rootfd, const char *id)
 	start_created(&s, &cfg);
 	run_poststart(&s, &cfg);
 	return 0;
+}
+
+/* $LISTEN_FDS (socket activation), or 0. */
+static int listen_fds(void)
+{
+	const char *lf = getenv("LISTEN_FDS");
+	long long n;
+	return lf && parse_llong(lf, 1, 1024, &n) == 0 ? (int)n : 0;
 }
 
 static void container_from_opts(struct container *c, struct config *cfg, const char *id, const struct opts *o)
@@ -6224,18 +6926,17 @@ static void container_from_opts(struct container *c, struct config *cfg, const c
 	c->no_new_keyring = o->no_new_keyring;
 	c->preserve_fds = o->preserve_fds;
 	c->console_fd = c->tty_master = c->statefd = c->rootfd = -1;
-	const char *lf = getenv("LISTEN_FDS");
-	long long n;
+	int n = listen_fds();
 	/* socket activation: the LISTEN_FDS descriptors after stdio go to the
 	 * container's process, which is pid 1 there (as runc does) */
-	if (lf && parse_llong(lf, 1, 1024, &n) == 0 && cfg->has_process) {
+	if (n && cfg->has_process) {
 		if (n > c->preserve_fds)
 			c->preserve_fds = (int)n;
 		struct strv *env = &cfg->process.env;
 		char **v = xmalloc(sizeof(char *) * (size_t)(env->n + 3));
 		memcpy(v, env->v, sizeof(char *) * (size_t)env->n);
 		v[env->n] = xmalloc(32);
-		snprintf(v[env->n], 32, "LISTEN_FDS=%lld", n);
+		snprintf(v[env->n], 32, "LISTEN_FDS=%d", n);
 		v[env->n + 1] = "LISTEN_PID=1";
 		env->v = v;
 		env->n += 2;
@@ -6281,9 +6982,11 @@ static int cmd_run(int rootfd, const char *id, const struct opts *o)
 		close(c.sync_fd);
 	}
 	run_poststart(&s, &cfg);
+	KILLPOINT("run: poststart hooks run");
 	if (o->detach)
 		return 0;
 	int code = wait_foreground(pid, c.tty_master, wake[0]);
+	KILLPOINT("run: process exited");
 	lock_dir(s.dirfd);
 	delete_stopped(rootfd, &s, &cfg);
 	return code;
@@ -6888,6 +7591,92 @@ static int parse_opts(int argc, char **argv, int i, const struct optdef *defs, s
 	return i;
 }
 
+/*
+ * CVE-2019-5736: a program in the image can be a script whose interpreter
+ * is /proc/self/exe (or an ELF whose loader is).  Run by a runtime process
+ * inside the container (the init, exec's child), the kernel then starts
+ * the runtime's own binary in the container, and /proc/PID/exe of that
+ * process is the host's ocirun file, which container root could reopen
+ * for writing once the runtime exits.  So create, run and exec first
+ * re-exec themselves from a sealed memfd copy: the kernel refuses every
+ * write to it (F_SEAL_WRITE), whoever asks, and the copy is gone with the
+ * last process that runs it.  The cost is one execve of a 270 KB static
+ * binary (README, "Security").
+ */
+#define SEALS_ALL (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+#define SEALED_ENV "_OCIRUN_SEALED"
+
+static void run_sealed_copy(char **argv)
+{
+	extern char **environ;
+	struct stat st;
+	int AUTOCLOSE self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (self < 0 || fstat(self, &st) < 0)
+		die_errno("open the runtime's own binary (/proc/self/exe)");
+	int seals = fcntl(self, F_GET_SEALS);
+	if (seals >= 0 && (seals & SEALS_ALL) == SEALS_ALL) {
+		unsetenv(SEALED_ENV);
+		return;
+	}
+	if (getenv(SEALED_ENV))
+		die("the sealed copy of the runtime is not sealed");
+	/* MFD_EXEC (6.3) where the kernel has it: vm.memfd_noexec=1 would
+	 * make a memfd without it non-executable */
+	int AUTOCLOSE mfd = (int)syscall(SYS_memfd_create, "ocirun", 0x1u | 0x2u | 0x10u);
+	if (mfd < 0 && errno == EINVAL) /* MFD_CLOEXEC | MFD_ALLOW_SEALING */
+		mfd = (int)syscall(SYS_memfd_create, "ocirun", 0x1u | 0x2u);
+	if (mfd < 0)
+		die_errno("make the sealed copy of the runtime (memfd_create)");
+	for (off_t done = 0; done < st.st_size;) {
+		ssize_t n = sendfile(mfd, self, NULL, (size_t)(st.st_size - done));
+		if (n <= 0)
+			die_errno("copy the runtime into its sealed copy");
+		done += n;
+	}
+	if (fcntl(mfd, F_ADD_SEALS, SEALS_ALL) < 0)
+		die_errno("seal the copy of the runtime");
+	setenv(SEALED_ENV, "1", 1);
+	syscall(SYS_execveat, mfd, "", argv, environ, AT_EMPTY_PATH);
+	die_errno("run the sealed copy of the runtime%s",
+		  errno == EACCES ? " (does vm.memfd_noexec forbid executable memfds?)" : "");
+}
+
+/*
+ * The caller's descriptors as the container gets them.  The
+ * --preserve-fds ones stay open across our execs even if the caller made
+ * them close-on-exec (as runc passes them).  A closed stdio descriptor,
+ * or a hole among the preserved ones, is filled with the host's verified
+ * /dev/null, so that no descriptor the runtime opens later can land
+ * there and be handed to the container (a hole is close-on-exec: the
+ * container sees it closed, as the caller had it).
+ */
+static void keep_caller_fds(int npreserve)
+{
+	for (int fd = 3; fd < 3 + npreserve; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			fcntl(fd, F_SETFD, 0);
+}
+
+static void fill_fd_holes(int npreserve)
+{
+	int null = -1;
+	for (int fd = 0; fd < 3 + npreserve; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (null < 0)
+			null = open_host_null(O_RDWR);
+		if (null == fd) {
+			if (fd < 3)
+				fcntl(fd, F_SETFD, 0);
+			null = -1;
+		} else if (dup3(null, fd, fd < 3 ? 0 : O_CLOEXEC) < 0) {
+			die_errno("fill descriptor %d", fd);
+		}
+	}
+	if (null >= 0)
+		close(null);
+}
+
 static int open_log(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
@@ -6919,8 +7708,6 @@ int main(int argc, char **argv)
 		version();
 	if (i >= argc)
 		usage(1);
-	if (o.log)
-		g_err.log_fd = open_log(o.log);
 	if (o.log_format) {
 		if (strcmp(o.log_format, "json") && strcmp(o.log_format, "text"))
 			die("--log-format must be text or json");
@@ -6939,13 +7726,25 @@ int main(int argc, char **argv)
 	set_err_context(cmd->name, id);
 	if ((cmd->nargs >= 0 && npos != cmd->nargs) || (cmd->nargs < 0 && npos < 1))
 		die("usage: ocirun %s", cmd->usage);
+	bool creates = !strcmp(cmd->name, "create") || !strcmp(cmd->name, "run");
+	int npreserve = 0;
+	if (creates || !strcmp(cmd->name, "exec")) {
+		npreserve = creates ? o.preserve_fds : o.exec.preserve_fds;
+		if (creates && listen_fds() > npreserve)
+			npreserve = listen_fds();
+		keep_caller_fds(npreserve);
+		run_sealed_copy(argv);
+	}
+	fill_fd_holes(npreserve);
+	KILLPOINTS_INIT();
+	if (o.log)
+		g_err.log_fd = open_log(o.log);
 	if (!strcmp(cmd->name, "spec"))
 		return cmd_spec(&o);
 	if (!strcmp(cmd->name, "features"))
 		return cmd_features();
 	if (id && !valid_id(id))
 		die("invalid container id: use letters, digits and _ + - . only");
-	bool creates = !strcmp(cmd->name, "create") || !strcmp(cmd->name, "run");
 	int rootfd = state_open_root(o.root, creates);
 	if (rootfd < 0) {
 		if (!strcmp(cmd->name, "list"))
