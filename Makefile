@@ -209,6 +209,7 @@ GEN_BIN     := $(if $(GEN_SRC),seccomp_gen/seccomp_gen)
 OCIRUN_BIN  := $(if $(filter native,$(TOOLCHAIN)),ocirun,$(OUT)/ocirun)
 NOSC_BIN    := $(OUT)/ocirun-nolibseccomp
 KP_BIN      := $(OUT)/ocirun-killpoints
+UNSEALED_BIN := $(OUT)/ocirun-unsealed
 BUILDINFO   := $(OUT)/buildinfo
 # check-cross's programs for ARCH, built with the same musl toolchain as
 # ocirun (native too: build/x86_64/): the unit tests, static and without
@@ -229,6 +230,9 @@ NOSC_CMD   = $(call REL_CMD,$(SC_NONE_FLAGS),,$(NOSC_BIN))
 # the crash tests' runtime: the release build plus -DOCIRUN_KILLPOINTS
 # (OCIRUN_KILL_AT=N kills it at its Nth step); never installed
 KP_CMD     = $(call REL_CMD,$(SC_FLAGS) -DOCIRUN_KILLPOINTS,$(SC_LIB),$(KP_BIN))
+# test/bench only: the release build without its sealed copy, to measure
+# what the copy costs (README, Security); never installed
+UNSEALED_CMD = $(call REL_CMD,$(SC_FLAGS) -DOCIRUN_BENCH_UNSEALED,$(SC_LIB),$(UNSEALED_BIN))
 DEV_CMD    = $(strip $(CC) $(STD) $(WARN) $(SAN) $(DEFS) $(SC_HOST_FLAGS) -I. \
              $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) runtime.c -o ocirun-dev $(SC_HOST_LIBS) $(LDLIBS))
 UNIT_CMD   = $(strip $(CC) $(STD) $(WARN) $(SAN) $(DEFS) $(SC_HOST_FLAGS) -DOCIRUN_NO_MAIN -I. \
@@ -285,7 +289,7 @@ endif
 
 # Write-if-changed stamp: make re-checks its mtime after the recipe, so
 # dependents rebuild only when the content really changed.
-BUILDINFO_VARS := OCIRUN_CMD NOSC_CMD KP_CMD $(if $(filter native,$(TOOLCHAIN)),DEV_CMD UNIT_CMD GEN_CMD) \
+BUILDINFO_VARS := OCIRUN_CMD NOSC_CMD KP_CMD UNSEALED_CMD $(if $(filter native,$(TOOLCHAIN)),DEV_CMD UNIT_CMD GEN_CMD) \
                   XUNIT_CMD VMINIT_CMD
 $(BUILDINFO): FORCE
 	@mkdir -p $(@D)
@@ -336,6 +340,10 @@ $(NOSC_BIN): runtime.c $(COMMON_DEPS) | $(KHDR_LINKS)
 $(KP_BIN): runtime.c $(COMMON_DEPS) $(SC_LIB) | $(KHDR_LINKS)
 	@mkdir -p $(@D)
 	$(KP_CMD)
+
+$(UNSEALED_BIN): runtime.c $(COMMON_DEPS) $(SC_LIB) | $(KHDR_LINKS)
+	@mkdir -p $(@D)
+	$(UNSEALED_CMD)
 
 ifneq ($(OCIRUN_BIN),ocirun)
 ocirun: $(OCIRUN_BIN)

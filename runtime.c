@@ -3187,14 +3187,16 @@ static bool same_file(int a, int b)
  * Nothing lands inside the container's /proc, whatever the path says (a
  * symlink /evil -> /proc/self/attr and a tmpfs on /evil would hide the
  * LSM attributes, CVE-2019-19921), but on the few files LXCFS-style tools
- * cover, named exactly and reached without a symlink.  proc and sysfs go
- * only onto a directory reached without a symlink (CVE-2023-27561,
- * CVE-2023-28642: a /proc that leads elsewhere would leave the real one
- * unmasked).
+ * cover, named exactly and reached without a symlink.  proc and sysfs
+ * (and whatever is mounted on /proc or /sys, a bind of the host's /sys
+ * for a rootless container) go only onto a directory reached without a
+ * symlink (CVE-2023-27561, CVE-2023-28642: a /proc that leads elsewhere
+ * would leave the real one unmasked).
  */
 static void check_mount_target(struct container *c, const char *dest, const char *type, int tfd)
 {
-	bool kernel_fs = !strcmp(type, "proc") || !strcmp(type, "sysfs");
+	bool kernel_fs = !strcmp(type, "proc") || !strcmp(type, "sysfs") || !strcmp(dest, "/proc") ||
+			 !strcmp(dest, "/sys");
 	bool in_proc = fd_on_procfs(tfd);
 	bool exact = !strcmp(dest, "/proc") || proc_dest_allowed(dest);
 	if (in_proc && !exact)
@@ -3308,7 +3310,11 @@ static void ro_cgroup_mounts(struct container *c, const char *dest)
 		if (strncmp(mnt, prefix, pl) || (mnt[pl] && mnt[pl] != '/') ||
 		    (strcmp(fstype, "cgroup") && strcmp(fstype, "cgroup2")) || !strncmp(opts, "ro", 2))
 			continue;
+		/* (a mount covered by another has no path: the container
+		 * cannot reach it either) */
 		int AUTOCLOSE fd = open(mnt, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT)
+			continue;
 		fd_path(fd, t);
 		if (fd < 0 || mount(NULL, t, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags(t), NULL) < 0)
 			die_errno("make the host's cgroups under %s read-only (%s)", dest, mnt + pl);
@@ -3806,17 +3812,29 @@ static void prepare_rootfs(struct container *c)
 }
 
 /*
- * pivot_root(".", ".") stacks the old root on top of the new one; lazily
- * unmounting it leaves only the new root.  An initramfs root cannot be
- * pivoted (EINVAL): there, and with --no-pivot, we move the rootfs onto /
- * and chroot into it.
+ * Once the rootfs is made, the init works from it as its cwd and closes
+ * the descriptor: the createContainer hooks run next, and no process in
+ * the container holds a descriptor of a host directory meanwhile (from
+ * the rootfs's, ".." is the bundle).
+ */
+static void leave_rootfd(struct container *c)
+{
+	if (fchdir(c->rootfd) < 0)
+		die_errno("chdir to rootfs");
+	close(c->rootfd);
+	c->rootfd = -1;
+}
+
+/*
+ * From the rootfs (the cwd): pivot_root(".", ".") stacks the old root on
+ * top of the new one; lazily unmounting it leaves only the new root.  An
+ * initramfs root cannot be pivoted (EINVAL): there, and with --no-pivot,
+ * we move the rootfs onto / and chroot into it.
  */
 static void enter_rootfs(struct container *c)
 {
 	int AUTOCLOSE oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
-	if (fchdir(c->rootfd) < 0)
-		die_errno("chdir to rootfs");
 	if (!c->no_pivot) {
 		if (syscall(SYS_pivot_root, ".", ".") == 0) {
 			if (fchdir(oldroot) < 0 || mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0 ||
@@ -5546,6 +5564,7 @@ static int init_mounts(struct container *c)
 	}
 	mask_paths(c);
 	readonly_paths(c);
+	leave_rootfd(c);
 	return slave;
 }
 
@@ -5555,8 +5574,6 @@ static void init_enter(struct container *c, int slave, char *exe, size_t exesize
 {
 	const struct config *cfg = c->cfg;
 	enter_rootfs(c);
-	close(c->rootfd);
-	c->rootfd = -1;
 	if (slave >= 0)
 		attach_tty(slave);
 	else if (setsid() < 0)
@@ -5571,6 +5588,23 @@ static void init_enter(struct container *c, int slave, char *exe, size_t exesize
 	/* without a process the container can be created, never started */
 	if (cfg->has_process)
 		c->cwd_entered = prepare_process(&cfg->process, exe, exesize);
+}
+
+/*
+ * A rootless runtime must still be able to enter its created container
+ * (exec, and /proc/PID/ns of the init): a non-dumpable process's /proc
+ * files belong to the root of the user namespace its memory was made in,
+ * the host's, which the user is not.  So once the init holds nothing of
+ * the host's, it is made dumpable again, in a user namespace of the
+ * container's own.  Its processes still cannot read it: ptrace access to
+ * a process of the same user needs every capability it has permitted
+ * (commoncap), and the init has them all there; the user, whose child
+ * the namespace is, has CAP_SYS_PTRACE in it.
+ */
+static void init_open_to_owner(const struct container *c)
+{
+	if (c->rootless && ((c->cfg->ns_new | c->cfg->ns_join) & CLONE_NEWUSER))
+		prctl(PR_SET_DUMPABLE, 1);
 }
 
 /*
@@ -5613,6 +5647,7 @@ static NORETURN void container_init(struct container *c, int listen_fd)
 	init_enter(c, slave, exe, sizeof exe);
 	int keep[] = { c->sync_fd, listen_fd };
 	close_fds_except(c->preserve_fds, keep, 2);
+	init_open_to_owner(c);
 	init_send(c, 'R');
 	int result = init_wait_start(c, listen_fd);
 	g_err.report_fd = result;
@@ -7733,7 +7768,9 @@ int main(int argc, char **argv)
 		if (creates && listen_fds() > npreserve)
 			npreserve = listen_fds();
 		keep_caller_fds(npreserve);
+#ifndef OCIRUN_BENCH_UNSEALED /* test/bench's build that measures the copy's cost */
 		run_sealed_copy(argv);
+#endif
 	}
 	fill_fd_holes(npreserve);
 	KILLPOINTS_INIT();

@@ -1616,6 +1616,110 @@ static void test_json_path_in_cfg_errors(void)
 
 /* === main =============================================================== */
 
+/* === hardening helpers =================================================== */
+
+/* Run fn in a child; its exit status and what it wrote to stderr. */
+static int in_child(void (*fn)(void), char *err, size_t size)
+{
+	int p[2], st = -1;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(p[1], 2);
+		fn();
+		_exit(0);
+	}
+	close(p[1]);
+	ssize_t n = read(p[0], err, size - 1);
+	err[n > 0 ? n : 0] = 0;
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static char not_proc[64];
+static void write_not_proc(void)
+{
+	proc_write_at(AT_FDCWD, not_proc, "redirected");
+}
+static void write_proc_comm(void)
+{
+	_exit(proc_write_at(AT_FDCWD, "/proc/self/comm", "unit-renamed") == 0 ? 0 : 3);
+}
+
+static void test_proc_write_refuses_other_files(void)
+{
+	char err[512], buf[32] = "";
+	snprintf(not_proc, sizeof not_proc, "/tmp/ocirun-unit-proc.%d", (int)getpid());
+	int fd = open(not_proc, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	CHECK(fd >= 0 && write(fd, "orig", 4) == 4, "cannot make %s", not_proc);
+	close(fd);
+	int rc = in_child(write_not_proc, err, sizeof err);
+	fd = open(not_proc, O_RDONLY | O_CLOEXEC);
+	CHECK(fd >= 0 && read(fd, buf, sizeof buf - 1) >= 0, "cannot read back %s", not_proc);
+	close(fd);
+	unlink(not_proc);
+	CHECK(rc == 1, "a write meant for /proc went to a plain file (status %d)", rc);
+	CHECK_CONTAINS(err, "is not on procfs");
+	CHECK_STREQ(buf, "orig");
+	CHECK(in_child(write_proc_comm, err, sizeof err) == 0, "a write to /proc/self/comm failed: %s", err);
+}
+
+/* which of fds 0..31 are open, as a string of 0 and 1 */
+static void open_fds(char out[33])
+{
+	for (int fd = 0; fd < 32; fd++)
+		out[fd] = fcntl(fd, F_GETFD) >= 0 ? '1' : '0';
+	out[32] = 0;
+}
+static void close_all_but_kept(void)
+{
+	char got[33];
+	for (int i = 3; i < 20; i++)
+		if (fcntl(i, F_GETFD) < 0)
+			dup2(0, i);
+	int keep[] = { 9, 15, -1, 2 };
+	close_fds_except(2, keep, 4);
+	open_fds(got);
+	/* stdio, the two preserved (3, 4), and 9 and 15 */
+	_exit(strcmp(got, "11111000010000010000000000000000") ? 3 : 0);
+}
+
+static void test_close_fds_except(void)
+{
+	char err[64];
+	CHECK(in_child(close_all_but_kept, err, sizeof err) == 0, "other descriptors stayed open, or kept ones closed");
+}
+
+static void test_seccomp_errno_range(void)
+{
+	static const struct { const char *doc, *err; } bad[] = {
+		{ "'syscalls':[{'names':['mkdir'],'action':'SCMP_ACT_ERRNO','errnoRet':65536}]",
+		  "linux.seccomp.syscalls[0].errnoRet: 65536 out of range [1, 4095]" },
+		{ "'syscalls':[{'names':['mkdir'],'action':'SCMP_ACT_ERRNO','errnoRet':0}]",
+		  "linux.seccomp.syscalls[0].errnoRet: 0 out of range [1, 4095]" },
+		{ "'syscalls':[{'names':['mkdir'],'action':'SCMP_ACT_ERRNO','errnoRet':-1}]",
+		  "linux.seccomp.syscalls[0].errnoRet: -1 out of range [1, 4095]" },
+		{ "'syscalls':[{'names':['mkdir'],'action':'SCMP_ACT_TRACE','errnoRet':65536}]",
+		  "linux.seccomp.syscalls[0].errnoRet: 65536 out of range [0, 65535]" },
+	};
+	char doc[512];
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		snprintf(doc, sizeof doc, "{'ociVersion':'1.0.0','linux':{'seccomp':{'defaultAction':'SCMP_ACT_ALLOW',%s}}}",
+			 bad[i].doc);
+		CHECK(parse_sq(doc) < 0, "accepted: %s", bad[i].doc);
+		CHECK_CONTAINS(cfg.json.err, bad[i].err);
+	}
+	CHECK(parse_sq("{'ociVersion':'1.0.0','linux':{'seccomp':{'defaultAction':'SCMP_ACT_ERRNO','defaultErrnoRet':65537}}}") < 0,
+	      "defaultErrnoRet 65537 accepted");
+	CHECK_CONTAINS(cfg.json.err, "linux.seccomp.defaultErrnoRet: 65537 out of range [1, 4095]");
+	CHECK(parse_sq("{'ociVersion':'1.0.0','linux':{'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','syscalls':"
+		       "[{'names':['mkdir'],'action':'SCMP_ACT_ERRNO','errnoRet':4095},"
+		       "{'names':['rmdir'],'action':'SCMP_ACT_TRACE','errnoRet':0}]}}}") == 0,
+	      "refused: %s", cfg.json.err);
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1694,6 +1798,12 @@ int main(void)
 	/* 9 */
 	run("json_path names nested array elements and keys", test_json_path_of_nested_tokens);
 	run("cfg_parse errors start with the JSON path", test_json_path_in_cfg_errors);
+
+	/* 10 */
+	run("a write meant for /proc is refused on a file that is not procfs's", test_proc_write_refuses_other_files);
+	run("close_fds_except keeps stdio, the preserved and the kept descriptors only", test_close_fds_except);
+	run("seccomp errnoRet and defaultErrnoRet must be 1..4095 (0..65535 for SCMP_ACT_TRACE)",
+	    test_seccomp_errno_range);
 
 	printf("%d passed, %d failed, %d skipped\n", T.passed, T.nfailed, T.nskipped);
 	return T.nfailed ? 1 : 0;
