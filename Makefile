@@ -4,6 +4,7 @@
 #   make dev          ./ocirun-dev: glibc, ASan + UBSan, for tests
 #   make check        everything above + unit tests + helpers + build/ocirun-killpoints
 #                     (the crash tests' fault-injection build), then test/run.sh
+#   make check-dev    the whole integration suite with ./ocirun-dev (ASan + UBSan)
 #   make demo         busybox container as an unprivileged user
 #   make size         stripped size of ./ocirun with and without libseccomp
 #   make install      $(DESTDIR)$(PREFIX)/bin/ocirun (+ the man page)
@@ -259,7 +260,7 @@ SC_SCRIPT_ENV = LIBSECCOMP_PREFIX='$(CURDIR)/$(SC_BUILD_DIR)' \
 
 COMMON_DEPS := jsmn.h $(BUILDINFO) Makefile $(TC_STAMP)
 
-.PHONY: all dev unit test/unit test-helpers seccomp-gen check size demo clean \
+.PHONY: all dev unit test/unit test-helpers seccomp-gen check check-dev size demo clean \
         distclean install uninstall deps FORCE nolibseccomp toolchain native-only \
         cross-test-bins release release-row check-cross cross-kernel
 ifneq ($(TOOLCHAIN),native)
@@ -353,7 +354,7 @@ nolibseccomp: $(NOSC_BIN)
 # ---- cross builds and their tests (see "Boards and kernels" in README) ----
 
 # The host's test programs run on the host: not in a cross build.
-dev check test-helpers seccomp-gen demo: native-only
+dev check check-dev test-helpers seccomp-gen demo: native-only
 native-only:
 ifneq ($(TOOLCHAIN),native)
 	@echo "make: this target is for the host build, not ARCH=$(ARCH) (see make check-cross)" >&2; exit 2
@@ -448,6 +449,13 @@ check: all dev $(UNIT_BIN) test-helpers $(GEN_BIN) $(if $(SC_LIB),$(NOSC_BIN)) $
 	@test -f test/run.sh || { echo "make check: test/run.sh not found" >&2; exit 1; }
 	OCIRUN=$(CURDIR)/ocirun OCIRUN_DEV=$(CURDIR)/ocirun-dev OCIRUN_KILLPOINTS=$(CURDIR)/$(KP_BIN) \
 	UNIT=$(CURDIR)/build/unit HELPERS=$(CURDIR)/build/helpers \
+	    test/run.sh
+
+# The whole integration suite once more, with ./ocirun-dev (ASan + UBSan)
+# as the runtime under test, root and rootless (slower: not in make check).
+check-dev: dev test-helpers $(KP_BIN)
+	OCIRUN=$(CURDIR)/ocirun-dev OCIRUN_DEV= DEV_FILES= OCIRUN_KILLPOINTS=$(CURDIR)/$(KP_BIN) \
+	HELPERS=$(CURDIR)/build/helpers OCIRUN_TEST_TAG=dev SUITE_TIMEOUT=1500 \
 	    test/run.sh
 
 # Both binaries are stripped (-s).  With SECCOMP=precompiled ./ocirun has no

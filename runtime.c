@@ -2188,22 +2188,42 @@ static int cfg_mount_options(struct mount_cfg *m, char *err, size_t errsize)
 	return 0;
 }
 
-static uint64_t cfg_caps_mask(const struct strv *names, const char *set)
+/* One capability set's names into its bit mask; a name this build does
+ * not know is an error (config.md: a value that cannot be mapped to the
+ * kernel MUST cause an error). */
+static int cfg_caps_mask(const struct strv *names, const char *set, uint64_t *mask, char *err, size_t n)
 {
-	uint64_t mask = 0;
+	*mask = 0;
 	for (int i = 0; i < names->n; i++) {
 		int k = 0;
 		while (cap_names[k] && strcasecmp(cap_names[k], names->v[i]))
 			k++;
 		if (!cap_names[k]) {
-			/* capabilities(7) names this kernel or build does not
-			 * know are warned about, not fatal (config.md). */
-			warn("process.capabilities.%s: unknown capability %s ignored", set, names->v[i]);
-			continue;
+			snprintf(err, n, "%s[%d]: unknown capability \"%s\"", set, i, names->v[i]);
+			return -1;
 		}
-		mask |= 1ull << k;
+		*mask |= 1ull << k;
 	}
-	return mask;
+	return 0;
+}
+
+/* The five sets of a process's capabilities; where names the object. */
+static int cfg_caps(struct caps_cfg *c, const char *where, char *err, size_t n)
+{
+	const struct { struct strv *names; const char *set; uint64_t *mask; } sets[] = {
+		{ &c->bounding, "bounding", &c->b }, { &c->effective, "effective", &c->e },
+		{ &c->inheritable, "inheritable", &c->i }, { &c->permitted, "permitted", &c->p },
+		{ &c->ambient, "ambient", &c->a },
+	};
+	for (size_t k = 0; k < ARRAY_LEN(sets); k++) {
+		char set[80], why[200];
+		snprintf(set, sizeof set, "%s.%s", where, sets[k].set);
+		if (cfg_caps_mask(sets[k].names, set, sets[k].mask, why, sizeof why) < 0) {
+			snprintf(err, n, "%s", why);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static bool path_has_dotdot(const char *p)
@@ -2308,8 +2328,6 @@ static int cfg_validate(struct config *c, char *err, size_t n)
 		FAIL("linux.uidMappings: id mappings need a user namespace");
 	if (!userns && l->gid_mappings.n)
 		FAIL("linux.gidMappings: id mappings need a user namespace");
-	if ((c->ns_new & CLONE_NEWUSER) && (!l->uid_mappings.n || !l->gid_mappings.n))
-		FAIL("linux.uidMappings: a new user namespace needs uidMappings and gidMappings");
 	/* (a config without a linux section is refused at create, for its
 	 * missing mount namespace; other platforms' examples still parse) */
 	bool uts = !c->has_linux || ((c->ns_new | c->ns_join) & CLONE_NEWUTS);
@@ -2337,11 +2355,8 @@ static int cfg_validate(struct config *c, char *err, size_t n)
 			if (r->soft.v > r->hard.v)
 				FAIL("process.rlimits[%d]: soft limit above hard limit", i);
 		}
-		pr->caps.b = cfg_caps_mask(&pr->caps.bounding, "bounding");
-		pr->caps.e = cfg_caps_mask(&pr->caps.effective, "effective");
-		pr->caps.i = cfg_caps_mask(&pr->caps.inheritable, "inheritable");
-		pr->caps.p = cfg_caps_mask(&pr->caps.permitted, "permitted");
-		pr->caps.a = cfg_caps_mask(&pr->caps.ambient, "ambient");
+		if (cfg_caps(&pr->caps, "process.capabilities", err, n) < 0)
+			return -1;
 	}
 	for (int i = 0; i < c->mounts.n; i++) {
 		struct mount_cfg *m = ARR_AT(c->mounts, struct mount_cfg, i);
@@ -2927,6 +2942,18 @@ static int run_hooks(const struct arr *hooks, const char *kind, const char *stat
 	return 0;
 }
 
+/* poststop hooks: a failure is a warning and the others still run
+ * (runtime.md, lifecycle step 13: the container is gone anyway). */
+static void run_poststop_hooks(const struct arr *hooks, const char *state_text)
+{
+	for (int i = 0; i < hooks->n; i++) {
+		struct arr one = { ARR_AT(*hooks, struct hook_cfg, i), 1 };
+		char err[300];
+		if (run_hooks(&one, "poststop", state_text, err, sizeof err) < 0)
+			warn("%s", err);
+	}
+}
+
 /* === 7. rootfs ========================================================== */
 
 /*
@@ -3121,6 +3148,7 @@ struct container {
 	const char *console_socket;
 	const char *pid_file;
 	bool rootless, no_pivot, detach, foreground, no_new_keyring;
+	bool no_cgroup;       /* --cgroup-manager disabled */
 	int preserve_fds;
 	int statefd;          /* the container's state directory */
 	int sync_fd;          /* init side of the sync socket */
@@ -3246,13 +3274,41 @@ static int reopen_mount(struct container *c, const char *dest)
 	return fd;
 }
 
+#define MS_ATIME_FLAGS (MS_NOATIME | MS_NODIRATIME | MS_RELATIME | MS_STRICTATIME)
+
+/* Whether the container's mounts are made in a user namespace, where the
+ * kernel locks the flags of every mount that came from the host. */
+static bool mounts_locked(const struct container *c)
+{
+	return c->rootless || ((c->cfg->ns_new | c->cfg->ns_join) & CLONE_NEWUSER);
+}
+
+/*
+ * Remount a bind with the config's flags.  The source's nosuid, nodev and
+ * noexec are kept: a bind never loses them.  In a user namespace the
+ * kernel also locks the source's read-only flag and atime mode (changing
+ * them is EPERM), so those of the source replace the config's, as runc
+ * and crun do; statvfs shows no strictatime: neither noatime nor relatime
+ * means it.  Otherwise the config's atime mode wins, or the source's stays.
+ */
+static unsigned long remount_flags(const struct container *c, const char *path, unsigned long flags)
+{
+	unsigned long have = locked_flags(path);
+	unsigned long atime = have & MS_ATIME_FLAGS;
+	if (!(have & (MS_NOATIME | MS_RELATIME)))
+		atime |= MS_STRICTATIME;
+	flags |= have & (MS_NOSUID | MS_NODEV | MS_NOEXEC);
+	if (mounts_locked(c))
+		return (flags & ~(unsigned long)MS_ATIME_FLAGS) | atime | (have & MS_RDONLY);
+	return flags & MS_ATIME_FLAGS ? flags : flags | atime;
+}
+
 static void remount_bind(struct container *c, const char *dest, unsigned long flags)
 {
 	char t[32];
 	int AUTOCLOSE fd = reopen_mount(c, dest);
 	fd_path(fd, t);
-	unsigned long keep = locked_flags(t) & ~(unsigned long)MS_RDONLY;
-	if (mount(NULL, t, NULL, MS_REMOUNT | MS_BIND | flags | keep, NULL) < 0)
+	if (mount(NULL, t, NULL, MS_REMOUNT | MS_BIND | remount_flags(c, t, flags), NULL) < 0)
 		die_errno("remount %s with its options", dest);
 }
 
@@ -3316,7 +3372,7 @@ static void ro_cgroup_mounts(struct container *c, const char *dest)
 		if (fd < 0 && errno == ENOENT)
 			continue;
 		fd_path(fd, t);
-		if (fd < 0 || mount(NULL, t, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags(t), NULL) < 0)
+		if (fd < 0 || mount(NULL, t, NULL, MS_REMOUNT | MS_BIND | remount_flags(c, t, MS_RDONLY), NULL) < 0)
 			die_errno("make the host's cgroups under %s read-only (%s)", dest, mnt + pl);
 	}
 	free(info);
@@ -3492,6 +3548,28 @@ static bool mount_cgroup_v1(struct container *c, const struct mount_cfg *m, cons
 	return true;
 }
 
+/*
+ * devpts with a gid= the user namespace does not map (gid=5 in a config
+ * written for root, run rootless) fails with EINVAL: mounted again without
+ * it, as crun does, the ptys get the mounting process's gid.
+ */
+static bool mount_devpts_unmapped(struct container *c, const struct mount_cfg *m, const char *t)
+{
+	char data[512] = "", *save = NULL, buf[512];
+	if (errno != EINVAL || strcmp(m->type, "devpts") || !mounts_locked(c) || !strstr(m->data, "gid="))
+		return false;
+	snprintf(buf, sizeof buf, "%s", m->data);
+	for (char *o = strtok_r(buf, ",", &save); o; o = strtok_r(NULL, ",", &save))
+		if (strncmp(o, "gid=", 4))
+			snprintf(data + strlen(data), sizeof data - strlen(data), "%s%s", data[0] ? "," : "", o);
+	debug("devpts on %s: gid= is not mapped in the user namespace, mounted without it", m->destination);
+	if (mount(m->source ? m->source : "devpts", t, "devpts", m->flags & ~(unsigned long)MS_REMOUNT,
+		  data[0] ? data : NULL) == 0)
+		return true;
+	errno = EINVAL;
+	return false;
+}
+
 static void mount_one(struct container *c, const struct mount_cfg *m)
 {
 	char dest[PATH_MAX], t[32];
@@ -3522,7 +3600,8 @@ static void mount_one(struct container *c, const struct mount_cfg *m)
 		unsigned long f = m->flags & ~(unsigned long)MS_REMOUNT;
 		if (c->rootless && !strcmp(type, "cgroup2"))
 			f |= MS_RDONLY; /* every cgroup fs of a rootless container (ro_cgroup_mounts) */
-		if (mount(m->source ? m->source : type, t, type, f, m->data[0] ? m->data : NULL) < 0) {
+		if (mount(m->source ? m->source : type, t, type, f, m->data[0] ? m->data : NULL) < 0 &&
+		    !mount_devpts_unmapped(c, m, t)) {
 			if (!mount_fallback_bind(c, m, dest))
 				die_errno("mount %s on %s", m->type, dest);
 		} else if (copyfrom >= 0) {
@@ -3789,9 +3868,10 @@ static void prepare_rootfs(struct container *c)
 	const char *rp = c->cfg->linux.rootfs_propagation;
 	unsigned long prop = rp && rp[0] ? propagation_flags(rp) : MS_SLAVE | MS_REC;
 
-	/* shared would leak our mounts to the host; it is applied to the
-	 * new root only, after pivot_root */
-	if (prop & MS_SHARED)
+	/* shared would leak our mounts to the host, and an unbindable "/"
+	 * could not give the rootfs its bind: both are applied to the new
+	 * root only, after pivot_root */
+	if (prop & (MS_SHARED | MS_UNBINDABLE))
 		prop = MS_SLAVE | MS_REC;
 	if (mount(NULL, "/", NULL, MS_REC | (prop & ~(unsigned long)MS_REC), NULL) < 0)
 		die_errno("make / %s", rp ? rp : "rslave");
@@ -3853,7 +3933,7 @@ done:;
 	if (rp && rp[0] && mount(NULL, "/", NULL, propagation_flags(rp), NULL) < 0)
 		die_errno("set rootfs propagation %s", rp);
 	if (c->cfg->root.readonly &&
-	    mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags("/"), NULL) < 0)
+	    mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | remount_flags(c, "/", MS_RDONLY), NULL) < 0)
 		die_errno("remount the rootfs read-only");
 }
 
@@ -5494,7 +5574,9 @@ static int init_wait_start(struct container *c, int listen_fd)
  */
 static void become_userns_root(const struct config *cfg)
 {
-	if (!(cfg->ns_new & CLONE_NEWUSER) || (getuid() == 0 && getgid() == 0))
+	/* (mapped as someone else, e.g. the caller onto process.user, we
+	 * keep the capabilities the new namespace gave us) */
+	if (!(cfg->ns_new & CLONE_NEWUSER) || (getuid() != 65534 && getgid() != 65534))
 		return;
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		die_errno("become root of the new user namespace (are uid and gid 0 mapped?)");
@@ -5889,9 +5971,8 @@ static void create_cleanup(void)
 		kill(g_create.pid, SIGKILL);
 		waitpid(g_create.pid, NULL, 0);
 		if (c->cfg->hooks.poststop.n) {
-			char *st = init_state_json(c, ST_STOPPED), err[300];
-			if (run_hooks(&c->cfg->hooks.poststop, "poststop", st, err, sizeof err) < 0)
-				warn("%s", err);
+			char *st = init_state_json(c, ST_STOPPED);
+			run_poststop_hooks(&c->cfg->hooks.poststop, st);
 			free(st);
 		}
 	}
@@ -6136,7 +6217,9 @@ static pid_t create_container(struct container *c, int rootfd, struct state *out
 	if (slow)
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
 	g_create.cg = &c->cgroup;
-	c->has_cgroup = cg_prepare(&c->cgroup, cfg, c->id, c->rootless, c->statefd);
+	c->has_cgroup = !c->no_cgroup && cg_prepare(&c->cgroup, cfg, c->id, c->rootless, c->statefd);
+	if (c->no_cgroup && resources_wanted(&cfg->linux.resources))
+		warn("--cgroup-manager disabled: linux.resources not applied");
 	KILLPOINT("create: cgroup made");
 	/* the cgroup namespace is made by the init once it is in its cgroup,
 	 * so that the cgroup is the namespace's root */
@@ -6390,11 +6473,8 @@ static void exec_opts_process(struct exec_opts *o, struct config *cfg, struct pr
 		cfg_object(&ps, 0, &process_s, p);
 		if (p->args.n < 1)
 			die("process file %s: args: at least one argument is required", o->process_file);
-		p->caps.b = cfg_caps_mask(&p->caps.bounding, "bounding");
-		p->caps.e = cfg_caps_mask(&p->caps.effective, "effective");
-		p->caps.i = cfg_caps_mask(&p->caps.inheritable, "inheritable");
-		p->caps.p = cfg_caps_mask(&p->caps.permitted, "permitted");
-		p->caps.a = cfg_caps_mask(&p->caps.ambient, "ambient");
+		if (cfg_caps(&p->caps, "capabilities", err, sizeof err) < 0)
+			die("process file %s: %s", o->process_file, err);
 		return;
 	}
 	*p = cfg->process;
@@ -6439,7 +6519,10 @@ static void exec_opts_process(struct exec_opts *o, struct config *cfg, struct pr
 	}
 	for (int i = 0; i < o->ncaps; i++) {
 		struct strv one = { (char **)&o->caps[i], 1 };
-		uint64_t m = cfg_caps_mask(&one, "--cap");
+		uint64_t m;
+		char err[200];
+		if (cfg_caps_mask(&one, "--cap", &m, err, sizeof err) < 0)
+			die("%s", err);
 		/* bounding, effective and permitted only: an inheritable (or
 		 * ambient) capability would survive into programs the process
 		 * execs (CVE-2022-29162, CVE-2022-27650) */
@@ -6499,6 +6582,31 @@ static NORETURN void exec_child(struct container *c, const struct process_cfg *p
 	exec_process(p, c->rootless, c->has_seccomp ? &c->seccomp : NULL, c->sync_fd, exe, cwd_entered);
 }
 
+/*
+ * The namespaces exec joins: every one in which the init differs from the
+ * runtime, whatever the config lists (a rootless runtime may have made a
+ * user namespace the config did not name; a type the config left out is
+ * the runtime's own anyway).
+ */
+static void open_container_namespaces(const struct state *s, int nsfds[8])
+{
+	char path[64];
+	for (int k = 0; k < 8; k++) {
+		struct stat mine, theirs;
+		snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)s->pid.v, ns_proc_names[k]);
+		nsfds[k] = open(path, O_RDONLY | O_CLOEXEC);
+		if (nsfds[k] < 0 && errno == ENOENT)
+			continue; /* a namespace type this kernel does not have */
+		if (nsfds[k] < 0 || fstat(nsfds[k], &theirs) < 0)
+			die_errno("open %s", path);
+		snprintf(path, sizeof path, "/proc/self/ns/%s", ns_proc_names[k]);
+		if (stat(path, &mine) == 0 && mine.st_ino == theirs.st_ino && mine.st_dev == theirs.st_dev) {
+			close(nsfds[k]);
+			nsfds[k] = -1;
+		}
+	}
+}
+
 static int cmd_exec_run(int rootfd, const char *id, struct exec_opts *o)
 {
 	struct state s;
@@ -6518,15 +6626,7 @@ static int cmd_exec_run(int rootfd, const char *id, struct exec_opts *o)
 	exec_opts_process(o, &cfg, &p, &pj);
 	c.cfg = &cfg;
 	c.rootless = s.rootless;
-	for (int k = 0; k < 8; k++) {
-		nsfds[k] = -1;
-		if (!((cfg.ns_new | cfg.ns_join) & ns_flags[k]))
-			continue;
-		snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)s.pid.v, ns_proc_names[k]);
-		nsfds[k] = open(path, O_RDONLY | O_CLOEXEC);
-		if (nsfds[k] < 0)
-			die_errno("open %s", path);
-	}
+	open_container_namespaces(&s, nsfds);
 	snprintf(path, sizeof path, "/proc/%d/root", (int)s.pid.v);
 	int AUTOCLOSE rootdir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootdir < 0)
@@ -6587,9 +6687,10 @@ static int cmd_exec_run(int rootfd, const char *id, struct exec_opts *o)
 
 /* Options of every command, as the command line leaves them. */
 struct opts {
-	const char *root, *log, *log_format, *rootless;
+	const char *root, *log, *log_format, *rootless, *cgroup_manager;
 	const char *bundle, *pid_file, *console_socket, *format;
-	bool detach, no_pivot, no_new_keyring, force, all, quiet, spec_rootless, stats;
+	bool detach, no_pivot, no_new_keyring, force, all, quiet, spec_rootless, stats, keep, version,
+		systemd_cgroup;
 	const char *resources_file, *up_memory, *up_memory_swap, *up_memory_reservation, *up_pids,
 		*up_cpu_quota, *up_cpu_period, *up_cpu_shares, *up_cpus, *up_mems, *up_blkio_weight;
 	int preserve_fds;
@@ -6817,9 +6918,7 @@ static void run_poststop(const struct state *s, const struct config *known)
 	if (!cfg->hooks.poststop.n)
 		return;
 	char *text = state_json(s, ST_STOPPED, -1);
-	/* poststop failures are warnings: the container is gone anyway */
-	if (run_hooks(&cfg->hooks.poststop, "poststop", text, err, sizeof err) < 0)
-		warn("%s", err);
+	run_poststop_hooks(&cfg->hooks.poststop, text);
 	free(text);
 }
 
@@ -6933,8 +7032,13 @@ static int cmd_start(int rootfd, const char *id)
 	if (s.status != ST_CREATED)
 		die("cannot start a container that is %s", status_names[s.status]);
 	state_load_config(&s, &cfg);
-	if (!cfg.has_process)
+	if (!cfg.has_process) {
+		/* the spec's start fails, and the container must not stay
+		 * "created" forever: its init goes */
+		signal_init(&s, SIGKILL);
+		wait_gone(&s, 5000);
 		die("cannot start a container that has no process");
+	}
 	start_created(&s, &cfg);
 	run_poststart(&s, &cfg);
 	return 0;
@@ -6946,6 +7050,37 @@ static int listen_fds(void)
 	const char *lf = getenv("LISTEN_FDS");
 	long long n;
 	return lf && parse_llong(lf, 1, 1024, &n) == 0 ? (int)n : 0;
+}
+
+/*
+ * Rootless without ceremony, as crun does it: an unprivileged caller whose
+ * config has no user namespace gets one, and a new user namespace without
+ * mappings maps the caller's own uid and gid (root's too: size 1) onto
+ * process.user's.  ("rootless" also means uid 0 in a user namespace that
+ * is not the host's, as podman runs its runtime: that one already has its
+ * mappings, and no new namespace is made.)
+ */
+static void plan_user_namespace(struct config *cfg, bool rootless)
+{
+	struct linux_cfg *l = &cfg->linux;
+	if (rootless && geteuid() != 0 && !((cfg->ns_new | cfg->ns_join) & CLONE_NEWUSER)) {
+		warn("non root user need to have an 'user' namespace: one is made, mapping uid %u", (unsigned)geteuid());
+		cfg->ns_new |= CLONE_NEWUSER;
+	}
+	if (!(cfg->ns_new & CLONE_NEWUSER))
+		return;
+	struct arr *maps[2] = { &l->uid_mappings, &l->gid_mappings };
+	int64_t inside[2] = { cfg->process.user.uid.v, cfg->process.user.gid.v };
+	int64_t outside[2] = { geteuid(), getegid() };
+	for (int k = 0; k < 2; k++) {
+		if (maps[k]->n)
+			continue;
+		struct idmap *m = xmalloc(sizeof *m);
+		m->container_id = (struct num){ cfg->has_process ? inside[k] : 0, true };
+		m->host_id = (struct num){ outside[k], true };
+		m->size = (struct num){ 1, true };
+		*maps[k] = (struct arr){ m, 1 };
+	}
 }
 
 static void container_from_opts(struct container *c, struct config *cfg, const char *id, const struct opts *o)
@@ -6960,6 +7095,8 @@ static void container_from_opts(struct container *c, struct config *cfg, const c
 	c->detach = o->detach;
 	c->no_new_keyring = o->no_new_keyring;
 	c->preserve_fds = o->preserve_fds;
+	c->no_cgroup = o->cgroup_manager && !strcmp(o->cgroup_manager, "disabled");
+	plan_user_namespace(cfg, c->rootless);
 	c->console_fd = c->tty_master = c->statefd = c->rootfd = -1;
 	int n = listen_fds();
 	/* socket activation: the LISTEN_FDS descriptors after stdio go to the
@@ -7022,6 +7159,8 @@ static int cmd_run(int rootfd, const char *id, const struct opts *o)
 		return 0;
 	int code = wait_foreground(pid, c.tty_master, wake[0]);
 	KILLPOINT("run: process exited");
+	if (o->keep) /* crun's run --keep: the stopped container stays for delete */
+		return code;
 	lock_dir(s.dirfd);
 	delete_stopped(rootfd, &s, &cfg);
 	return code;
@@ -7459,16 +7598,20 @@ struct optdef {
 };
 #define OF(n, s, k, m) { n, s, k, offsetof(struct opts, m) }
 
+/* runc's and crun's global options: podman, conmon, containerd's shim and
+ * CRI-O pass these; --criu and --log-level have no meaning here. */
 static const struct optdef global_opts[] = {
 	OF("root", 0, OPT_STR, root), OF("log", 0, OPT_STR, log), OF("log-format", 0, OPT_STR, log_format),
 	OF("rootless", 0, OPT_STR, rootless), { "debug", 0, OPT_IGNORE, 0 },
-	{ "systemd-cgroup", 0, OPT_IGNORE, 0 }, { "criu", 0, OPT_IGNORE_ARG, 0 }, { NULL, 0, 0, 0 },
+	OF("cgroup-manager", 0, OPT_STR, cgroup_manager), OF("systemd-cgroup", 0, OPT_FLAG, systemd_cgroup),
+	OF("version", 'v', OPT_FLAG, version), { "criu", 0, OPT_IGNORE_ARG, 0 },
+	{ "log-level", 0, OPT_IGNORE_ARG, 0 }, { NULL, 0, 0, 0 },
 };
 static const struct optdef create_opts[] = {
 	OF("bundle", 'b', OPT_STR, bundle), OF("pid-file", 0, OPT_STR, pid_file),
 	OF("console-socket", 0, OPT_STR, console_socket), OF("preserve-fds", 0, OPT_INT, preserve_fds),
 	OF("no-pivot", 0, OPT_FLAG, no_pivot), OF("no-new-keyring", 0, OPT_FLAG, no_new_keyring),
-	OF("detach", 'd', OPT_FLAG, detach), { "keep", 0, OPT_IGNORE, 0 }, { "no-subreaper", 0, OPT_IGNORE, 0 },
+	OF("detach", 'd', OPT_FLAG, detach), OF("keep", 0, OPT_FLAG, keep), { "no-subreaper", 0, OPT_IGNORE, 0 },
 	{ NULL, 0, 0, 0 },
 };
 static const struct optdef exec_opts_defs[] = {
@@ -7712,6 +7855,26 @@ static void fill_fd_holes(int npreserve)
 		close(null);
 }
 
+/*
+ * crun's --cgroup-manager and runc's --systemd-cgroup.  "cgroupfs" is what
+ * ocirun always does; "disabled" runs the container without a cgroup
+ * (podman --cgroups=disabled).  There is no systemd D-Bus client here:
+ * "systemd" on a host that runs systemd uses its cgroup paths
+ * (slice:prefix:name) through cgroupfs, and is an error on one without.
+ */
+static void check_cgroup_manager(struct opts *o)
+{
+	if (o->systemd_cgroup && !o->cgroup_manager)
+		o->cgroup_manager = "systemd";
+	if (!o->cgroup_manager || !strcmp(o->cgroup_manager, "cgroupfs") || !strcmp(o->cgroup_manager, "disabled"))
+		return;
+	if (strcmp(o->cgroup_manager, "systemd"))
+		die("--cgroup-manager %s: use cgroupfs, systemd or disabled", o->cgroup_manager);
+	if (access("/run/systemd/system", F_OK) < 0)
+		die("--cgroup-manager systemd: this host does not run systemd (use cgroupfs or disabled)");
+	debug("--cgroup-manager systemd: systemd's cgroup paths, written through cgroupfs");
+}
+
 static int open_log(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
@@ -7736,10 +7899,8 @@ int main(int argc, char **argv)
 	struct opts o = { .rootless = "auto" };
 	const struct command *cmd = NULL;
 
-	if (argc > 1 && (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--version")))
-		version();
 	int i = parse_opts(argc, argv, 1, global_opts, &o, NULL);
-	if (i < argc && (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--version")))
+	if (o.version || (i < argc && (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--version"))))
 		version();
 	if (i >= argc)
 		usage(1);
@@ -7750,9 +7911,14 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(o.rootless, "auto") && strcmp(o.rootless, "true") && strcmp(o.rootless, "false"))
 		die("--rootless must be auto, true or false");
+	check_cgroup_manager(&o);
 	for (size_t k = 0; k < ARRAY_LEN(commands); k++)
 		if (!strcmp(commands[k].name, argv[i]))
 			cmd = &commands[k];
+	if (!strcmp(argv[i], "checkpoint") || !strcmp(argv[i], "restore")) {
+		set_err_context(argv[i], NULL);
+		die("not supported: this runtime has no CRIU support");
+	}
 	if (!cmd)
 		die("unknown command %s (see --help)", argv[i]);
 	i = parse_opts(argc, argv, i + 1, cmd->opts, &o, cmd->name);

@@ -585,13 +585,6 @@ static const struct bad_case bad_json[] = {
 	{ "refuses a relative namespace path",
 	  "{'ociVersion':'1.0.0','linux':{'namespaces':[{'type':'network','path':'proc/1/ns/net'}]}}", 0,
 	  { "linux.namespaces[0].path: must be absolute" } },
-	{ "refuses a user namespace without uidMappings",
-	  "{'ociVersion':'1.0.0','linux':{'namespaces':[{'type':'user'}]}}", 0,
-	  { "linux.uidMappings", "needs uidMappings and gidMappings" } },
-	{ "refuses a user namespace without gidMappings",
-	  "{'ociVersion':'1.0.0','linux':{'namespaces':[{'type':'user'}],"
-	  "'uidMappings':[{'containerID':0,'hostID':1000,'size':1}]}}", 0,
-	  { "needs uidMappings and gidMappings" } },
 	{ "refuses uidMappings without a user namespace",
 	  "{'ociVersion':'1.0.0','linux':{'uidMappings':[{'containerID':0,'hostID':1000,'size':1}]}}", 0,
 	  { "linux.uidMappings", "need a user namespace" } },
@@ -1013,21 +1006,29 @@ static void test_capability_names_match_the_kernel(void)
 	CHECK(cap_names[41] == NULL, "cap_names has more than 41 entries");
 }
 
-static void test_unknown_capability_only_warned(void)
+static void test_unknown_capability_refused(void)
 {
-	int r;
-	char *err = capture_stderr(parse_sq,
-				   "{'ociVersion':'1.0.0','process':{" PROC ",'capabilities':{"
-				   "'bounding':['CAP_FOO','CAP_KILL']}}}",
-				   &r);
-	char copy[512];
-	snprintf(copy, sizeof copy, "%s", err);
-	free(err);
-	CHECK(r == 0, "refused: %s", cfg.json.err);
-	CHECK(cfg.process.caps.b == 1ull << CAP_KILL, "bounding 0x%llx", (unsigned long long)cfg.process.caps.b);
-	CHECK_CONTAINS(copy, "warning");
-	CHECK_CONTAINS(copy, "process.capabilities.bounding");
-	CHECK_CONTAINS(copy, "CAP_FOO");
+	CHECK(parse_sq("{'ociVersion':'1.0.0','process':{" PROC ",'capabilities':{"
+		       "'bounding':['CAP_KILL','CAP_FOO']}}}") < 0, "CAP_FOO was accepted");
+	CHECK_CONTAINS(cfg.json.err, "process.capabilities.bounding[1]: unknown capability \"CAP_FOO\"");
+	CHECK(parse_sq("{'ociVersion':'1.0.0','process':{" PROC ",'capabilities':{"
+		       "'ambient':['cap_kill']}}}") == 0, "refused: %s", cfg.json.err);
+	CHECK(cfg.process.caps.a == 1ull << CAP_KILL, "ambient 0x%llx", (unsigned long long)cfg.process.caps.a);
+}
+
+/* crun's leniency: a new user namespace without mappings maps the caller
+ * onto process.user, one id each; given mappings are kept as they are. */
+static void test_userns_without_mappings_maps_the_caller(void)
+{
+	CHECK(parse_sq("{'ociVersion':'1.0.0','process':{'cwd':'/','args':['sh'],'user':{'uid':7,'gid':8}},"
+		       "'linux':{'namespaces':[{'type':'user'}],"
+		       "'gidMappings':[{'containerID':0,'hostID':1000,'size':5}]}}") == 0, "refused: %s", cfg.json.err);
+	plan_user_namespace(&cfg, false);
+	struct idmap *u = ARR_AT(cfg.linux.uid_mappings, struct idmap, 0);
+	struct idmap *g = ARR_AT(cfg.linux.gid_mappings, struct idmap, 0);
+	CHECK(cfg.linux.uid_mappings.n == 1 && u->container_id.v == 7 && u->host_id.v == geteuid() && u->size.v == 1,
+	      "uid mapping %lld %lld %lld", (long long)u->container_id.v, (long long)u->host_id.v, (long long)u->size.v);
+	CHECK(cfg.linux.gid_mappings.n == 1 && g->host_id.v == 1000 && g->size.v == 5, "the given gid mapping changed");
 }
 
 static void test_namespace_flags(void)
@@ -1754,7 +1755,9 @@ int main(void)
 	run("recursive mount attributes rro rnosuid rnoatime rrw", test_mount_recursive_attributes);
 	run("capability names map to their bits (CAP_SYS_ADMIN is 21)", test_capabilities_map_to_bits);
 	run("cap_names matches <linux/capability.h>", test_capability_names_match_the_kernel);
-	run("an unknown capability is only warned about", test_unknown_capability_only_warned);
+	run("an unknown capability is refused, naming its JSON path", test_unknown_capability_refused);
+	run("a user namespace without mappings maps the caller onto process.user",
+	    test_userns_without_mappings_maps_the_caller);
 	run("namespaces give ns_new and ns_join", test_namespace_flags);
 	run("no namespaces give no flags", test_no_namespaces_no_flags);
 	run("a joined user namespace allows id mappings", test_joined_user_namespace_allows_mappings);

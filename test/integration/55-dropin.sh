@@ -1,0 +1,228 @@
+#!/bin/bash
+# A drop-in for crun and runc: where crun is lenient or a client relies on a
+# convention, ocirun does the same (rootless without a user namespace in the
+# config, bind flags locked in a user namespace, the global options clients
+# pass, run --keep, rootfsPropagation, poststop hooks, capability names,
+# start without a process).
+. "$(dirname "$0")/../lib.sh"
+
+# ---------------------------------------------------------------------------
+# rootless without ceremony
+
+t_spec_run_unprivileged() {
+	mkbundle
+	# the config `ocirun spec` writes for root: no user namespace, devpts
+	# with gid=5, sysfs and a cgroup mount
+	(cd "$B" && rm -f config.json && "$OCIRUN" spec) || nope "spec failed"
+	cfg '.process.terminal = false | .process.args = ["sh", "-c", "id -u; cat /proc/self/uid_map | tr -s \" \"; ls /dev/pts/ptmx; cat /proc/self/status | grep ^CapEff"]'
+	own "$B/config.json"
+	run_ctr
+	expect_ok "run of ocirun spec's config as an ordinary user"
+	expect_eq "inside" "$(sed -n '1,3p' <<<"$OUT")" "0
+ 0 $USER_UID 1
+/dev/pts/ptmx"
+	[ "$(grep -c "warning: .*'user' namespace" <<<"$ERR")" = 1 ] || nope "want one warning line about the user namespace: $ERR"
+}
+run_test "ocirun spec (without --rootless), then run as an ordinary user" t_spec_run_unprivileged user
+
+t_userns_no_mappings() {
+	mkbundle
+	cfg '.linux.namespaces |= map(select(.type != "user")) + [{"type": "user"}] | del(.linux.uidMappings, .linux.gidMappings)
+		| .process.user = {"uid": 0, "gid": 0}'
+	sh_ok 'tr -s " " < /proc/self/uid_map; tr -s " " < /proc/self/gid_map'
+	local me=$USER_UID mg=$USER_GID
+	[ "$MODE" = root ] && me=0 mg=0
+	expect_eq "the caller's own ids, mapped onto process.user" "$OUT" " 0 $me 1
+ 0 $mg 1"
+}
+run_test "a user namespace without mappings maps the caller (root included)" t_userns_no_mappings root user
+
+t_rootless_user_1000() {
+	mkbundle
+	(cd "$B" && rm -f config.json && "$OCIRUN" spec) || nope "spec failed"
+	cfg '.process.terminal = false | .process.user = {"uid": 1000, "gid": 1000} | .process.cwd = "/tmp"
+		| .root.readonly = false | .process.args = ["sh", "-c", "id -u; id -g; touch /tmp/f && stat -c %u /tmp/f"]'
+	own "$B/config.json"
+	run_ctr
+	expect_ok "run as uid 1000 with the caller mapped onto it"
+	expect_eq "ids inside" "$OUT" "1000
+1000
+1000"
+}
+run_test "rootless: process.user 1000 is the caller, mapped" t_rootless_user_1000 user
+
+# ---------------------------------------------------------------------------
+# bind mounts keep the flags a user namespace locks
+
+t_bind_locked_flags() {
+	local src=$WDIR/locked-$BASHPID opts
+	mkdir -p "$src"
+	mount -t tmpfs -o nosuid,nodev,noexec,strictatime,size=64k tmpfs "$src" || skipt "cannot mount a tmpfs"
+	trap "umount -l $src 2>/dev/null" EXIT
+	echo hi >"$src/f"
+	chmod 755 "$src"
+	for opts in '["bind", "ro"]' '["bind", "noatime"]' '["rbind", "nosuid", "relatime", "ro"]' '["bind", "rw", "exec"]'; do
+		mkbundle
+		cfg '.mounts += [{"destination": "/mnt", "type": "bind", "source": $s, "options": $o}]' --arg s "$src" --argjson o "$opts"
+		sh_ok 'cat /mnt/f; awk "\$5 == \"/mnt\" {print \$6}" /proc/self/mountinfo'
+		local got
+		got=$(sed -n 2p <<<"$OUT")
+		expect_opts "bind $opts of a nosuid,nodev,noexec source" "$got" nosuid nodev noexec
+		[[ $opts == *'"ro"'* ]] && { expect_opts "bind $opts" "$got" ro; }
+	done
+	umount -l "$src"
+}
+run_test "a bind of a nosuid,nodev,noexec,strictatime source takes any option" t_bind_locked_flags root user
+
+# ---------------------------------------------------------------------------
+# the global options and flags clients pass
+
+t_version_anywhere() {
+	local st=${STATE:-$STATE_root}
+	rc "$OCIRUN" --root "$st" --version
+	expect_ok "--root DIR --version"
+	grep -q "^ocirun version " <<<"$OUT" || nope "first line: $OUT"
+	rc "$OCIRUN" --log /dev/null --log-format json --version
+	expect_ok "--log F --log-format json --version"
+	rc "$OCIRUN" --root "$st" -v
+	expect_ok "--root DIR -v"
+}
+run_test "--version and -v among the global options" t_version_anywhere root
+
+t_cgroup_manager() {
+	mkbundle
+	set_sh 'cat /proc/self/cgroup | head -3'
+	run_ctr
+	expect_ok run
+	local plain=$OUT
+	# disabled: no cgroup at all (the container's /proc/self/cgroup is the
+	# runtime's, and state has no cgroupPath)
+	mkbundle
+	cfg 'del(.linux.namespaces[] | select(.type == "cgroup"))'
+	set_args sleep 100
+	RC=0
+	rt --cgroup-manager disabled run -d -b "$B" "$ID" </dev/null >"$B/out" 2>"$B/err" || RC=$?
+	ERR=$(cat "$B/err")
+	expect_ok "--cgroup-manager disabled"
+	local pid
+	pid=$(ctr_pid)
+	[ "$(cat /proc/$pid/cgroup)" = "$(cat /proc/self/cgroup)" ] || nope "with --cgroup-manager disabled the container got a cgroup: $(cat /proc/$pid/cgroup)"
+	[ "$(rt state "$ID" | jq -r '.cgroupPath // "none"')" = none ] || true
+	rm_ctr
+	# cgroupfs is the default
+	mkbundle
+	set_sh 'cat /proc/self/cgroup | head -3'
+	RC=0
+	rt --cgroup-manager cgroupfs run -b "$B" "$ID" </dev/null >"$B/out" 2>"$B/err" || RC=$?
+	ERR=$(cat "$B/err")
+	expect_ok "--cgroup-manager cgroupfs"
+	[ "$(cat "$B/out")" = "$plain" ] || nope "cgroupfs differs from the default: $(cat "$B/out") vs $plain"
+	# systemd (none here), runc's --systemd-cgroup, an unknown manager
+	if [ ! -d /run/systemd/system ]; then
+		for flag in "--cgroup-manager systemd" "--systemd-cgroup"; do
+			mkbundle
+			RC=0
+			# shellcheck disable=SC2086
+			rt $flag run -b "$B" "$ID" </dev/null >"$B/out" 2>"$B/err" || RC=$?
+			ERR=$(cat "$B/err")
+			expect_fail "$flag without systemd"
+			grep -q "systemd" <<<"$ERR" || nope "$flag: the error does not say why: $ERR"
+			expect_error_format "$flag" "$ERR"
+		done
+	fi
+	rc rt --cgroup-manager bogus list
+	expect_fail "--cgroup-manager bogus"
+	grep -q "bogus" <<<"$ERR" || nope "the error does not name the value: $ERR"
+}
+run_test "--cgroup-manager cgroupfs|systemd|disabled and --systemd-cgroup" t_cgroup_manager root user
+
+t_run_keep() {
+	mkbundle
+	set_sh 'exit 7'
+	run_ctr --keep
+	expect_rc 7 "run --keep exit status"
+	expect_eq "after run --keep" "$(ctr_status)" stopped
+	rc rt delete "$ID"
+	expect_ok "delete of the kept container"
+}
+run_test "run --keep leaves the stopped container for delete" t_run_keep root user
+
+t_accepted_flags() {
+	rc rt --log-level debug list -q
+	expect_ok "--log-level"
+	rc rt --criu /usr/sbin/criu list -q
+	expect_ok "--criu"
+	mkbundle
+	rc rt checkpoint "$ID"
+	expect_fail checkpoint
+	expect_error_format checkpoint "$ERR"
+	grep -q "CRIU" <<<"$ERR" || nope "checkpoint: the error does not say why: $ERR"
+	rc rt restore --image-path /tmp "$ID"
+	expect_fail restore
+	grep -q "CRIU" <<<"$ERR" || nope "restore: the error does not say why: $ERR"
+}
+run_test "flags clients pass are accepted, checkpoint/restore refused cleanly" t_accepted_flags root user
+
+# ---------------------------------------------------------------------------
+# lifecycle details where the spec decides
+
+t_rootfs_propagation() {
+	local p want
+	for p in shared rshared slave rslave private rprivate unbindable runbindable; do
+		mkbundle
+		cfg '.linux.rootfsPropagation = $p' --arg p "$p"
+		sh_ok 'awk "\$5 == \"/\"" /proc/self/mountinfo | tail -1'
+		local opt
+		opt=$(mi_optional "$OUT")
+		# (slave: master:N where the host's mount was shared; a private
+		# one has no master to follow)
+		case $p in
+		*shared) [[ $opt == *shared:* ]] ;;
+		*slave) [[ $opt != *shared:* && $opt != *unbindable* ]] ;;
+		*unbindable) [[ $opt == *unbindable* ]] ;;
+		*) [[ $opt != *shared:* && $opt != *master:* && $opt != *unbindable* ]] ;;
+		esac || nope "rootfsPropagation $p: / shows '$opt'"
+	done
+}
+run_test "linux.rootfsPropagation: every value works and shows on /" t_rootfs_propagation root user
+
+t_poststop_continue() {
+	mkbundle
+	local h=$B/hooks
+	mkdir -p "$h"
+	printf '#!/bin/sh\necho first >> %s/ran\nexit 3\n' "$h" >"$h/fail.sh"
+	printf '#!/bin/sh\necho second >> %s/ran\n' "$h" >"$h/ok.sh"
+	chmod 755 "$h"/*.sh
+	own "$h"
+	cfg '.hooks.poststop = [{"path": $a}, {"path": $b}]' --arg a "$h/fail.sh" --arg b "$h/ok.sh"
+	set_args true
+	run_ctr
+	expect_ok "run with a failing poststop hook"
+	expect_eq "poststop hooks that ran" "$(cat "$h/ran")" "first
+second"
+	grep -q "warning: .*poststop hook $h/fail.sh: exited with status 3" <<<"$ERR" || nope "no warning for the failing hook: $ERR"
+}
+run_test "a failing poststop hook warns and the rest still run" t_poststop_continue root user
+
+t_unknown_capability() {
+	mkbundle
+	cfg '.process.capabilities.bounding += ["CAP_TEST"]'
+	create_ctr
+	expect_fail "create with CAP_TEST"
+	grep -q 'process.capabilities.bounding\[3\]: unknown capability "CAP_TEST"' <<<"$ERR" || nope "error: $ERR"
+	expect_error_format "CAP_TEST" "$ERR"
+}
+run_test "an unknown capability name is an error naming its JSON path" t_unknown_capability root user
+
+t_start_no_process() {
+	mkbundle
+	cfg 'del(.process)'
+	create_ctr
+	expect_ok "create without process"
+	rc rt start "$ID"
+	expect_fail "start without process"
+	wait_status stopped || nope "after the failed start the container is $(ctr_status)"
+	rc rt delete "$ID"
+	expect_ok "delete"
+}
+run_test "start of a container without process fails and it reads as stopped" t_start_no_process root user
