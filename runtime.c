@@ -3793,6 +3793,11 @@ static void make_devices(struct container *c)
 	for (int i = 0; i < l->devices.n; i++) {
 		const struct device_cfg *d = ARR_AT(l->devices, struct device_cfg, i);
 		static const mode_t types[] = { S_IFCHR, S_IFBLK, S_IFCHR, S_IFIFO };
+		/* a config listing every host device (ctr run --privileged) has
+		 * /dev/ptmx: the container's stays the link to its own devpts,
+		 * as runc keeps it (a ptmx node would open the host's) */
+		if (!strcmp(d->path, "/dev/ptmx"))
+			continue;
 		make_device(c, d->path, types[d->type - 1], (unsigned)d->major.v, (unsigned)d->minor.v,
 			    d->file_mode.set ? (mode_t)d->file_mode.v : 0666, (uid_t)d->uid.v, (gid_t)d->gid.v,
 			    false);
@@ -3859,6 +3864,25 @@ static unsigned long propagation_flags(const char *name)
 	return 0;
 }
 
+static bool own_mount_ns(const struct config *cfg)
+{
+	return (cfg->ns_new | cfg->ns_join) & CLONE_NEWNS;
+}
+
+/* root.path, absolute and with no symlink left in it. */
+static void rootfs_path(struct container *c)
+{
+	if (c->cfg->root.path[0] == '/')
+		snprintf(c->rootfs, sizeof c->rootfs, "%s", c->cfg->root.path);
+	else
+		snprintf(c->rootfs, sizeof c->rootfs, "%s/%s", c->cfg->bundle, c->cfg->root.path);
+	char *real = realpath(c->rootfs, NULL);
+	if (!real)
+		die_errno("rootfs %s", c->rootfs);
+	snprintf(c->rootfs, sizeof c->rootfs, "%s", real);
+	free(real);
+}
+
 /*
  * Make the rootfs a mount point of its own in our mount namespace, after
  * making the namespace's mounts stop propagating back to the host.
@@ -3875,15 +3899,7 @@ static void prepare_rootfs(struct container *c)
 		prop = MS_SLAVE | MS_REC;
 	if (mount(NULL, "/", NULL, MS_REC | (prop & ~(unsigned long)MS_REC), NULL) < 0)
 		die_errno("make / %s", rp ? rp : "rslave");
-	if (c->cfg->root.path[0] == '/')
-		snprintf(c->rootfs, sizeof c->rootfs, "%s", c->cfg->root.path);
-	else
-		snprintf(c->rootfs, sizeof c->rootfs, "%s/%s", c->cfg->bundle, c->cfg->root.path);
-	char *real = realpath(c->rootfs, NULL);
-	if (!real)
-		die_errno("rootfs %s", c->rootfs);
-	snprintf(c->rootfs, sizeof c->rootfs, "%s", real);
-	free(real);
+	rootfs_path(c);
 	if (mount(c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
 		die_errno("bind rootfs %s onto itself", c->rootfs);
 	c->rootfd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -3915,6 +3931,11 @@ static void enter_rootfs(struct container *c)
 {
 	int AUTOCLOSE oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
+	if (!own_mount_ns(c->cfg)) { /* the host's mount namespace: a chroot only */
+		if (chroot(".") < 0 || chdir("/") < 0)
+			die_errno("chroot to rootfs %s", c->rootfs);
+		return;
+	}
 	if (!c->no_pivot) {
 		if (syscall(SYS_pivot_root, ".", ".") == 0) {
 			if (fchdir(oldroot) < 0 || mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0 ||
@@ -5242,47 +5263,17 @@ static bool cg_v2_delegated(const char *path)
 }
 
 /*
- * The v1 hierarchies a container joins: the freezer (pause, kill --all,
- * ps) and those its resources use.  Each join costs the kernel an RCU
- * grace period, so the others are joined only if an update needs them.
+ * The v1 hierarchies a container joins: every one the host mounts, as
+ * runc does, because containerd's metrics, podman stats and cAdvisor read
+ * the container's figures in each hierarchy /proc/PID/cgroup names.  (Each
+ * join is a migration, which costs the kernel an RCU grace period on the
+ * first; README "Performance" has the measured cost.)
  */
 static bool cg_v1_needed(const char *ctrl, const struct resources_cfg *r)
 {
-	static const char *const map[][2] = {
-		{ "memory", "m" }, { "pids", "p" }, { "cpu", "c" }, { "cpuacct", "c" }, { "cpuset", "s" },
-		{ "blkio", "b" }, { "hugetlb", "h" }, { "net_cls", "n" }, { "net_prio", "N" }, { "devices", "d" },
-		{ "rdma", "r" },
-	};
-	char uses[16] = "", *u = uses;
-	if (r->memory.limit.set || r->memory.reservation.set || r->memory.swap.set || r->memory.swappiness.set ||
-	    r->memory.disable_oom_killer.set)
-		*u++ = 'm';
-	if (r->pids.limit.set)
-		*u++ = 'p';
-	if (r->cpu.shares.set || r->cpu.quota.set || r->cpu.period.set || r->cpu.burst.set || r->cpu.idle.set ||
-	    r->cpu.realtime_runtime.set || r->cpu.realtime_period.set)
-		*u++ = 'c';
-	if (r->cpu.cpus || r->cpu.mems)
-		*u++ = 's';
-	if (r->block_io.weight.set || r->block_io.weight_device.n || r->block_io.throttle_read_bps.n ||
-	    r->block_io.throttle_write_bps.n || r->block_io.throttle_read_iops.n || r->block_io.throttle_write_iops.n)
-		*u++ = 'b';
-	if (r->hugepage_limits.n)
-		*u++ = 'h';
-	if (r->network.class_id.set)
-		*u++ = 'n';
-	if (r->network.priorities.n)
-		*u++ = 'N';
-	if (r->devices.n)
-		*u++ = 'd';
-	if (r->rdma.n)
-		*u++ = 'r';
-	if (!strcmp(ctrl, "freezer"))
-		return true;
-	for (size_t i = 0; i < ARRAY_LEN(map); i++)
-		if (!strcmp(map[i][0], ctrl))
-			return strchr(uses, map[i][1][0]) != NULL;
-	return false;
+	(void)ctrl;
+	(void)r;
+	return true;
 }
 
 /* Create the v1 cgroups resources r needs; true if one is new. */
@@ -5382,9 +5373,20 @@ static bool cg_prepare(struct cgroup *g, const struct config *cfg, const char *i
 /* Move another process (exec) into the container's cgroup. */
 static void cg_join(const struct cgroup *g, pid_t pid)
 {
-	for (int i = 0; i < CG_NCTRL; i++)
-		if (g->fd[i] >= 0)
-			cg_set(g->fd[i], "cgroup.procs", "join the container's cgroup", "%d", (int)pid);
+	dev_t seen[CG_NCTRL];
+	int n = 0;
+	for (int i = 0; i < CG_NCTRL; i++) {
+		struct stat st;
+		if (g->fd[i] < 0 || fstat(g->fd[i], &st) < 0)
+			continue;
+		bool again = false; /* co-mounted controllers (cpu,cpuacct): one hierarchy */
+		for (int k = 0; k < n; k++)
+			again |= seen[k] == st.st_dev;
+		if (again)
+			continue;
+		seen[n++] = st.st_dev;
+		cg_set(g->fd[i], "cgroup.procs", "join the container's cgroup", "%d", (int)pid);
+	}
 }
 
 /* Every process in the cgroup. */
@@ -5629,12 +5631,38 @@ static void init_identity(struct container *c)
 	set_sysctls(&cfg->linux.sysctl);
 }
 
+/*
+ * A container without a mount namespace of its own shares the runtime's:
+ * every mount there would be one on the host.  It enters root.path with
+ * chroot and gets no mount (create said so, and refused what would leave
+ * it unconfined: masks, read-only paths, devices); a terminal comes from
+ * the runtime's own devpts.
+ */
+static int init_root_only(struct container *c)
+{
+	int slave = -1;
+	rootfs_path(c);
+	if (c->cfg->process.terminal) {
+		c->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		int master = open_pty(c, &c->cfg->process, &slave);
+		close(c->rootfd);
+		send_master(c, master);
+	}
+	c->rootfd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (c->rootfd < 0)
+		die_errno("open rootfs %s", c->rootfs);
+	leave_rootfd(c);
+	return slave;
+}
+
 /* The container's file system as the config describes it, made while
  * the init still sees the host's root; returns the pty slave or -1. */
 static int init_mounts(struct container *c)
 {
 	struct config *cfg = c->cfg;
 	int slave = -1;
+	if (!own_mount_ns(cfg))
+		return init_root_only(c);
 	prepare_rootfs(c);
 	for (int i = 0; i < cfg->mounts.n; i++)
 		mount_one(c, ARR_AT(cfg->mounts, struct mount_cfg, i));
@@ -6170,6 +6198,30 @@ static void create_record(struct container *c, pid_t pid, struct state *out)
 }
 
 /*
+ * A config without a mount namespace (the container inherits the
+ * runtime's, config-linux.md) runs chrooted into root.path with no mount
+ * at all, as runc does: every mount would be made on the host.  What
+ * would leave the container unconfined without them is refused; the rest
+ * is said once.
+ */
+static void check_no_mount_ns(const struct config *cfg)
+{
+	const struct linux_cfg *l = &cfg->linux;
+	if (l->masked_paths.n || l->readonly_paths.n)
+		die("config.json: linux.%s: needs a mount namespace of the container's own",
+		    l->masked_paths.n ? "maskedPaths" : "readonlyPaths");
+	if (l->devices.n)
+		die("config.json: linux.devices: needs a mount namespace of the container's own");
+	if (l->rootfs_propagation && l->rootfs_propagation[0])
+		die("config.json: linux.rootfsPropagation: needs a mount namespace of the container's own");
+	if (cfg->mounts.n)
+		warn("no mount namespace: the container shares the host's, where its %d mounts are not made",
+		     cfg->mounts.n);
+	if (cfg->root.readonly)
+		warn("no mount namespace: the container shares the host's, where its root is not made read-only");
+}
+
+/*
  * Tell a created init that it is recorded ('K') and wait for its answer:
  * until then it dies with the runtime (PR_SET_PDEATHSIG), and we must not
  * exit before it has stopped doing so.
@@ -6198,8 +6250,8 @@ static pid_t create_container(struct container *c, int rootfd, struct state *out
 	int sv[2], listen_fd = -1;
 	struct sync_msg m;
 
-	if (!((cfg->ns_new | cfg->ns_join) & CLONE_NEWNS))
-		die("config.json: linux.namespaces: a mount namespace is required");
+	if (!own_mount_ns(cfg))
+		check_no_mount_ns(cfg);
 	if (cfg->linux.net_devices.n)
 		die("config.json: linux.netDevices: moving network devices is not supported yet");
 	if (cfg->linux.has_intel_rdt)

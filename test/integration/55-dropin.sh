@@ -226,3 +226,39 @@ t_start_no_process() {
 	expect_ok "delete"
 }
 run_test "start of a container without process fails and it reads as stopped" t_start_no_process root user
+
+# ---------------------------------------------------------------------------
+# configs without a mount namespace (or without any namespace)
+
+t_no_mount_ns() {
+	local before
+	before=$(leaked_mounts "$WDIR")
+	mkbundle
+	echo no-mount-ns-root >"$B/rootfs/marker"
+	own "$B/rootfs/marker"
+	cfg 'del(.linux.maskedPaths, .linux.readonlyPaths, .hostname) | .linux.namespaces = (if $m == "user" then [{"type": "user"}] else [] end)' \
+		--arg m "$MODE"
+	set_args sleep 100
+	create_ctr
+	expect_ok "create without namespaces"
+	grep -q "mounts are not made" <<<"$ERR" || nope "no warning about the mounts: $ERR"
+	local pid n mine theirs
+	pid=$(ctr_pid)
+	for n in mnt pid net ipc uts cgroup; do
+		mine=$(readlink /proc/self/ns/$n) theirs=$(readlink /proc/$pid/ns/$n)
+		[ "$mine" = "$theirs" ] || nope "the container does not share the runtime's $n namespace: $theirs vs $mine"
+	done
+	[ "$(cat /proc/$pid/root/marker)" = no-mount-ns-root ] || nope "the container's root is not root.path"
+	rt start "$ID" >/dev/null 2>&1 || nope "start failed"
+	x_out=$(rt exec "$ID" cat /marker 2>&1) || nope "exec failed: $x_out"
+	expect_eq "exec sees root.path" "$x_out" no-mount-ns-root
+	rm_ctr
+	[ "$(leaked_mounts "$WDIR")" = "$before" ] || nope "mounts appeared on the host: $(leaked_mounts "$WDIR")"
+	# what needs a mount namespace is refused, not silently dropped
+	mkbundle
+	cfg '.linux.namespaces |= map(select(.type != "mount"))'
+	create_ctr
+	expect_fail "maskedPaths without a mount namespace"
+	grep -q "linux.maskedPaths: needs a mount namespace" <<<"$ERR" || nope "error: $ERR"
+}
+run_test "a config without a mount namespace runs in root.path and mounts nothing on the host" t_no_mount_ns root user
