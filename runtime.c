@@ -2815,9 +2815,11 @@ static char *state_json(const struct state *s, enum status st, int indent)
 /* Remove a container's state directory (its files are all ours). */
 static void state_remove(int rootfd, const char *id, int dirfd)
 {
-	static const char *const files[] = { "state.json", "config.json", "start.sock", "cgroup" };
+	static const char *const files[] = { "state.json", "config.json", "start.sock", "cgroup", "notify.host",
+					     "notify/notify.sock" };
 	for (size_t i = 0; i < ARRAY_LEN(files); i++)
 		unlinkat(dirfd, files[i], 0);
+	unlinkat(dirfd, "notify", AT_REMOVEDIR);
 	DIR *d = fdopendir(dup(dirfd));
 	if (d) {  /* leftover temporary files of a crashed atomic write */
 		struct dirent *e;
@@ -3140,6 +3142,10 @@ struct bpf_prog {
 	unsigned flags;
 };
 
+/* sd_notify inside the container (section 12 has the relay). */
+#define NOTIFY_CONTAINER_DIR "/run/notify"
+#define NOTIFY_CONTAINER_SOCK NOTIFY_CONTAINER_DIR "/notify.sock"
+
 /* What create/run/exec hand to the container's init: the plan and the
  * runtime's own parameters. */
 struct container {
@@ -3153,6 +3159,8 @@ struct container {
 	int statefd;          /* the container's state directory */
 	int sync_fd;          /* init side of the sync socket */
 	int console_fd;       /* connected --console-socket, or -1 */
+	int notify_fd;        /* run: the bound notify socket, or -1 */
+	char notify_dir[PATH_MAX]; /* create: the state dir's notify/, or "" */
 	int rootfd;           /* the rootfs, bound onto itself */
 	char rootfs[PATH_MAX];
 	pid_t pid;            /* the init's pid, as the runtime sees it */
@@ -5666,6 +5674,14 @@ static int init_mounts(struct container *c)
 	prepare_rootfs(c);
 	for (int i = 0; i < cfg->mounts.n; i++)
 		mount_one(c, ARR_AT(cfg->mounts, struct mount_cfg, i));
+	if (c->notify_dir[0]) { /* sd_notify: the directory of the socket, by its path: a
+				 * descriptor opened before clone is on the parent
+				 * namespace's mount, which cannot be bound here */
+		int AUTOCLOSE nfd = open(c->notify_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (nfd < 0)
+			die_errno("open the notify socket's directory %s", c->notify_dir);
+		bind_into(c, nfd, NOTIFY_CONTAINER_DIR, false, false);
+	}
 	make_devices(c);
 	if (cfg->process.terminal) {
 		int master = open_pty(c, &cfg->process, &slave);
@@ -6077,6 +6093,129 @@ static char *iso_time_now(char *buf, size_t size)
 	return buf;
 }
 
+/*
+ * sd_notify, as runc and crun do it.  When create sees NOTIFY_SOCKET, the
+ * container gets a socket at /run/notify/notify.sock: its directory is in
+ * the state directory and bound into the rootfs, and NOTIFY_SOCKET is set
+ * for the process.  Whoever starts the container (start, run) binds the
+ * socket and relays what arrives to the caller's socket until READY=1,
+ * with MAINPID= rewritten to the init's pid as the host sees it.  The
+ * caller's path is kept beside (notify.host), outside what the container
+ * sees.
+ */
+static void notify_prepare(struct container *c)
+{
+	const char *host = getenv("NOTIFY_SOCKET");
+	struct strv *env = &c->cfg->process.env;
+	if (!host || !host[0] || !c->cfg->has_process)
+		return;
+	if (!own_mount_ns(c->cfg)) {
+		warn("NOTIFY_SOCKET: the container has no mount namespace to bind the socket into; not relayed");
+		return;
+	}
+	if (mkdirat(c->statefd, "notify", 0755) < 0 || fchmodat(c->statefd, "notify", 0755, 0) < 0 ||
+	    symlinkat(host, c->statefd, "notify.host") < 0)
+		die_errno("make the notify socket's directory");
+	char link[32];
+	snprintf(link, sizeof link, "/proc/self/fd/%d", c->statefd);
+	ssize_t n = readlink(link, c->notify_dir, sizeof c->notify_dir - 8);
+	if (n <= 0)
+		die_errno("find the state directory's path");
+	memcpy(c->notify_dir + n, "/notify", 8);
+	char **v = xmalloc(sizeof(char *) * (size_t)(env->n + 2));
+	int k = 0;
+	for (int i = 0; i < env->n; i++)
+		if (strncmp(env->v[i], "NOTIFY_SOCKET=", 14))
+			v[k++] = env->v[i];
+	v[k++] = "NOTIFY_SOCKET=" NOTIFY_CONTAINER_SOCK;
+	env->v = v;
+	env->n = k;
+}
+
+/* The container's notify socket, bound by its starter; -1 if it has none. */
+static int notify_bind(int statefd)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
+	if (fstatat(statefd, "notify", &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+		return -1;
+	snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d/notify/notify.sock", statefd);
+	unlinkat(statefd, "notify/notify.sock", 0);
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	/* any uid of the container may notify: the directory is its only way in */
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
+	    fchmodat(statefd, "notify/notify.sock", 0777, 0) < 0)
+		die_errno("bind the container's notify socket");
+	return fd;
+}
+
+/* The caller's socket: $NOTIFY_SOCKET now, else the one create saw
+ * ("@name" is an abstract socket). */
+static socklen_t notify_host_addr(int statefd, struct sockaddr_un *sa)
+{
+	char path[sizeof sa->sun_path];
+	const char *env = getenv("NOTIFY_SOCKET");
+	ssize_t n = 0;
+	if (env && env[0])
+		n = (ssize_t)snprintf(path, sizeof path, "%s", env);
+	else if ((n = readlinkat(statefd, "notify.host", path, sizeof path - 1)) > 0)
+		path[n] = 0;
+	if (n <= 0 || (size_t)n >= sizeof path)
+		return 0;
+	memset(sa, 0, sizeof *sa);
+	sa->sun_family = AF_UNIX;
+	memcpy(sa->sun_path, path, (size_t)n);
+	if (path[0] == '@')
+		sa->sun_path[0] = 0;
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + (size_t)n + (path[0] != '@'));
+}
+
+/* Relay one message from the container; true once it said READY=1. */
+static bool notify_forward(int sock, int statefd, pid_t pid)
+{
+	char buf[4096], out[4200];
+	size_t k = 0;
+	bool ready = false;
+	ssize_t n = recv(sock, buf, sizeof buf - 1, MSG_DONTWAIT);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	for (char *line = buf, *nl; line && *line; line = nl) {
+		if ((nl = strchr(line, '\n')))
+			*nl++ = 0;
+		if (!strncmp(line, "MAINPID=", 8))
+			k += (size_t)snprintf(out + k, sizeof out - k, "MAINPID=%d\n", (int)pid);
+		else
+			k += (size_t)snprintf(out + k, sizeof out - k, "%s\n", line);
+		ready |= !strcmp(line, "READY=1");
+		if (k >= sizeof out)
+			return ready;
+	}
+	struct sockaddr_un sa;
+	socklen_t len = notify_host_addr(statefd, &sa);
+	int AUTOCLOSE fd = len ? socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0) : -1;
+	if (fd < 0 || sendto(fd, out, k, MSG_NOSIGNAL, (struct sockaddr *)&sa, len) < 0)
+		warn("relay the container's notification to NOTIFY_SOCKET: %s", strerror(errno));
+	return ready;
+}
+
+/* start of a notifying container: relay until READY=1, or until the init
+ * is gone (then start returns too). */
+static void notify_until_ready(int sock, const struct state *s)
+{
+	int AUTOCLOSE pfd = (int)syscall(SYS_pidfd_open, (pid_t)s->pid.v, 0);
+	struct pollfd pf[2] = { { .fd = sock, .events = POLLIN }, { .fd = pfd, .events = POLLIN } };
+	for (;;) {
+		int r = poll(pf, pfd >= 0 ? 2 : 1, pfd >= 0 ? -1 : 100);
+		if (r < 0 && errno != EINTR)
+			return;
+		if ((pf[0].revents & POLLIN) && notify_forward(sock, s->dirfd, (pid_t)s->pid.v))
+			return;
+		if ((pfd >= 0 && (pf[1].revents & POLLIN)) || (pfd < 0 && !state_pid_alive(s)))
+			return;
+	}
+}
+
 /* The new container's state directory, locked, with its config saved;
  * from here on a failed create removes what it made (create_cleanup). */
 static void create_state_dir(struct container *c, int rootfd)
@@ -6257,6 +6396,7 @@ static pid_t create_container(struct container *c, int rootfd, struct state *out
 	if (cfg->linux.has_intel_rdt)
 		die("config.json: linux.intelRdt: not supported (no resctrl support in this runtime)");
 	create_state_dir(c, rootfd);
+	notify_prepare(c);
 	if (!c->foreground)
 		listen_fd = listen_start_sock(c->statefd);
 	c->console_fd = c->console_socket ? connect_unix(c->console_socket, "console socket") : -1;
@@ -6386,7 +6526,10 @@ static void start_created(struct state *s, const struct config *cfg)
 	KILLPOINT("start: connected");
 	unlinkat(s->dirfd, "start.sock", 0);
 	KILLPOINT("start: start socket removed");
+	int AUTOCLOSE notify = notify_bind(s->dirfd);
 	release_init(fd, cfg, s);
+	if (notify >= 0)
+		notify_until_ready(notify, s);
 }
 
 /*
@@ -6437,7 +6580,30 @@ static void copy_winsize(int from, int to)
 }
 
 /* Relay between our stdio and the pty master until the process exits. */
-static void relay_tty(int master, pid_t pid, int wakefd)
+/* Whether the child has exited, leaving it to be waited for. */
+static bool child_exited(pid_t pid)
+{
+	siginfo_t si = { 0 };
+	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid;
+}
+
+/* A foreground run's notify socket until READY=1 or the process exits. */
+static void relay_notify(int notify, int statefd, pid_t pid, int wakefd)
+{
+	struct pollfd pf[2] = { { .fd = notify, .events = POLLIN }, { .fd = wakefd, .events = POLLIN } };
+	while (!child_exited(pid)) {
+		if (poll(pf, 2, -1) < 0 && errno != EINTR)
+			return;
+		if (pf[1].revents & POLLIN) {
+			char b;
+			(void)!read(wakefd, &b, 1);
+		}
+		if ((pf[0].revents & POLLIN) && notify_forward(notify, statefd, pid))
+			return;
+	}
+}
+
+static void relay_tty(int master, pid_t pid, int wakefd, int notify, int statefd)
 {
 	struct termios saved, raw;
 	bool tty = isatty(0) && tcgetattr(0, &saved) == 0;
@@ -6449,14 +6615,16 @@ static void relay_tty(int master, pid_t pid, int wakefd)
 		tcsetattr(0, TCSANOW, &raw);
 		copy_winsize(0, master);
 	}
-	struct pollfd pf[3] = { { .fd = 0, .events = POLLIN }, { .fd = master, .events = POLLIN },
-				{ .fd = wakefd, .events = POLLIN } };
+	struct pollfd pf[4] = { { .fd = 0, .events = POLLIN }, { .fd = master, .events = POLLIN },
+				{ .fd = wakefd, .events = POLLIN }, { .fd = notify, .events = POLLIN } };
 	for (;;) {
-		if (poll(pf, 3, -1) < 0) {
+		if (poll(pf, 4, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
+		if ((pf[3].revents & POLLIN) && notify_forward(notify, statefd, pid))
+			pf[3].fd = -1; /* READY=1: nothing more to relay */
 		if (pf[2].revents & POLLIN) {
 			char sig;
 			if (read(wakefd, &sig, 1) == 1 && sig == SIGWINCH && tty)
@@ -6475,7 +6643,7 @@ static void relay_tty(int master, pid_t pid, int wakefd)
 				break; /* EIO: every slave closed, the process is gone */
 			(void)!write_all(1, buf, (size_t)n);
 		}
-		if (waitpid(pid, NULL, WNOHANG | WNOWAIT) == pid && !(pf[1].revents & POLLIN))
+		if (child_exited(pid) && !(pf[1].revents & POLLIN))
 			break;
 	}
 	if (tty)
@@ -6483,11 +6651,13 @@ static void relay_tty(int master, pid_t pid, int wakefd)
 }
 
 /* Wait for the foreground process; its exit status becomes ours. */
-static int wait_foreground(pid_t pid, int master, int wakefd)
+static int wait_foreground(pid_t pid, int master, int wakefd, int notify, int statefd)
 {
 	int status;
 	if (master >= 0)
-		relay_tty(master, pid, wakefd);
+		relay_tty(master, pid, wakefd, notify, statefd);
+	else if (notify >= 0)
+		relay_notify(notify, statefd, pid, wakefd);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return 255;
@@ -6732,7 +6902,7 @@ static int cmd_exec_run(int rootfd, const char *id, struct exec_opts *o)
 	KILLPOINT("exec: pid file written");
 	if (o->detach)
 		return 0;
-	return wait_foreground(pid, master, wake[0]);
+	return wait_foreground(pid, master, wake[0], -1, -1);
 }
 
 /* === 14. commands ====================================================== */
@@ -7149,7 +7319,7 @@ static void container_from_opts(struct container *c, struct config *cfg, const c
 	c->preserve_fds = o->preserve_fds;
 	c->no_cgroup = o->cgroup_manager && !strcmp(o->cgroup_manager, "disabled");
 	plan_user_namespace(cfg, c->rootless);
-	c->console_fd = c->tty_master = c->statefd = c->rootfd = -1;
+	c->console_fd = c->tty_master = c->statefd = c->rootfd = c->notify_fd = -1;
 	int n = listen_fds();
 	/* socket activation: the LISTEN_FDS descriptors after stdio go to the
 	 * container's process, which is pid 1 there (as runc does) */
@@ -7201,6 +7371,7 @@ static int cmd_run(int rootfd, const char *id, const struct opts *o)
 		start_created(&s, &cfg);
 	} else {
 		g_fwd.pid = pid;
+		c.notify_fd = notify_bind(s.dirfd);
 		release_init(c.sync_fd, &cfg, &s);
 		g_create.armed = false;
 		close(c.sync_fd);
@@ -7209,7 +7380,7 @@ static int cmd_run(int rootfd, const char *id, const struct opts *o)
 	KILLPOINT("run: poststart hooks run");
 	if (o->detach)
 		return 0;
-	int code = wait_foreground(pid, c.tty_master, wake[0]);
+	int code = wait_foreground(pid, c.tty_master, wake[0], c.notify_fd, s.dirfd);
 	KILLPOINT("run: process exited");
 	if (o->keep) /* crun's run --keep: the stopped container stays for delete */
 		return code;

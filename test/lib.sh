@@ -167,6 +167,18 @@ rt() {
 	fi
 }
 
+# rt_env VAR=VALUE ARGS...: rt with one more variable in the runtime's env
+rt_env() {
+	local v=$1 st=${STATE:-}
+	shift
+	[ -n "$st" ] || { [ "$MODE" = user ] && st=$STATE_user || st=$STATE_root; }
+	if [ "$MODE" = user ]; then
+		as_user env "$v" timeout -k 5 "$RT_TIMEOUT" "$OCIRUN" --root "$st" "$@" 9>&-
+	else
+		env "$v" timeout -k 5 "$RT_TIMEOUT" "$OCIRUN" --root "$st" "$@" 9>&-
+	fi
+}
+
 # ---------------------------------------------------------------------------
 # busybox rootfs cache
 CACHE=$TDIR/cache

@@ -262,3 +262,48 @@ t_no_mount_ns() {
 	grep -q "linux.maskedPaths: needs a mount namespace" <<<"$ERR" || nope "error: $ERR"
 }
 run_test "a config without a mount namespace runs in root.path and mounts nothing on the host" t_no_mount_ns root user
+
+# ---------------------------------------------------------------------------
+# sd_notify (NOTIFY_SOCKET), relayed as runc and crun do
+
+t_sd_notify() {
+	local h
+	h=$(helper sdnotify) || skipt "sdnotify helper could not be built"
+	local how
+	for how in "run -d" create-start run; do
+		mkbundle
+		cp "$h" "$B/rootfs/sdnotify"
+		own "$B/rootfs/sdnotify"
+		cfg '.mounts += [{"destination": "/run", "type": "tmpfs", "source": "tmpfs", "options": ["size=64k"]}]'
+		set_sh 'echo "$NOTIFY_SOCKET" > /run/where; /sdnotify send "STATUS=starting"; sleep 0.2; /sdnotify send "MAINPID=1
+READY=1"; sleep 30'
+		local sock=$B/host-notify.sock
+		"$h" recv "$sock" 15 >"$B/notify.out" 2>&1 9>&- &
+		local rp=$!
+		wait_for grep -qs listening "$B/notify.out" || nope "the host's listener did not start"
+		own "$sock"
+		chmod 777 "$sock"
+		RC=0
+		: >"$B/err"
+		case $how in
+		"run -d") rt_env "NOTIFY_SOCKET=$sock" run -d -b "$B" "$ID" </dev/null >"$B/out" 2>"$B/err" || RC=$? ;;
+		create-start)
+			rt_env "NOTIFY_SOCKET=$sock" create -b "$B" "$ID" </dev/null >"$B/out" 2>"$B/err" || RC=$?
+			[ "$RC" = 0 ] && { rt_env "NOTIFY_SOCKET=$sock" start "$ID" </dev/null >>"$B/out" 2>>"$B/err" || RC=$?; } ;;
+		run) rt_env "NOTIFY_SOCKET=$sock" run -b "$B" "$ID" </dev/null >"$B/out" 2>"$B/err" & ;;
+		esac
+		ERR=$(cat "$B/err")
+		expect_ok "$how with NOTIFY_SOCKET"
+		wait $rp 2>/dev/null
+		local pid
+		wait_for test -n "$(ctr_pid)"
+		pid=$(ctr_pid)
+		expect_eq "$how: what the host's socket got" "$(cat "$B/notify.out")" "listening
+STATUS=starting
+MAINPID=$pid
+READY=1"
+		rm_ctr
+		[ "$(ls -A "${STATE:-$([ "$MODE" = user ] && echo "$STATE_user" || echo "$STATE_root")}")" = "" ] || true
+	done
+}
+run_test "NOTIFY_SOCKET: the container's READY=1 reaches the caller, MAINPID the host's pid" t_sd_notify root user

@@ -25,17 +25,6 @@ kp_rt() {
 	RC=0
 	OCIRUN=$KP OCIRUN_FLAGS="${OCIRUN_FLAGS:-}" rt_env "OCIRUN_KILL_AT=$n" "$@" </dev/null >"$B/kp.out" 2>"$B/kp.err" || RC=$?
 }
-# rt_env VAR=VALUE ARGS...: rt with one more variable in the runtime's env
-rt_env() {
-	local v=$1 st=${STATE:-}
-	shift
-	[ -n "$st" ] || { [ "$MODE" = user ] && st=$STATE_user || st=$STATE_root; }
-	if [ "$MODE" = user ]; then
-		as_user env "$v" timeout -k 5 "$RT_TIMEOUT" "$OCIRUN" --root "$st" "$@" 9>&-
-	else
-		env "$v" timeout -k 5 "$RT_TIMEOUT" "$OCIRUN" --root "$st" "$@" 9>&-
-	fi
-}
 
 host_mounts() { awk -v w="$WDIR" '$5 == "/" || index($5, w) == 1 || $5 ~ "^/(proc|dev|sys|run|tmp)(/|$)" {print $5}' /proc/self/mountinfo | sort; }
 cg_dirs() { find /sys/fs/cgroup/ -maxdepth 8 -type d -path "*/$CG_KILLED/*" 2>/dev/null | sort; }
