@@ -118,6 +118,17 @@
 #ifndef SYS_pidfd_send_signal
 #define SYS_pidfd_send_signal 424
 #endif
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
+#ifndef SYS_move_mount
+#define SYS_move_mount 429
+#endif
+#define OPEN_TREE_CLONE_ 1
+#define MOVE_MOUNT_F_EMPTY_PATH_ 0x4
+#define MOVE_MOUNT_T_EMPTY_PATH_ 0x40
+#define MOUNT_ATTR_IDMAP_ 0x00100000
+#define AT_RECURSIVE_ 0x8000
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
@@ -1314,6 +1325,7 @@ struct mount_cfg {
 	unsigned long flags, clear, prop;
 	uint64_t rattr_set, rattr_clr;
 	bool bind, rec, tmpcopyup;
+	bool idmap, ridmap;  /* idmap / ridmap, or uidMappings given */
 	char *data;
 };
 
@@ -2143,6 +2155,8 @@ static const struct mount_opt {
 static int cfg_mount_options(struct mount_cfg *m, char *err, size_t errsize)
 {
 	size_t datalen = 1;
+	(void)err; /* (no option is refused any more: unknown ones are data) */
+	(void)errsize;
 
 	for (int i = 0; i < m->options.n; i++)
 		datalen += strlen(m->options.v[i]) + 1;
@@ -2179,8 +2193,9 @@ static int cfg_mount_options(struct mount_cfg *m, char *err, size_t errsize)
 		case MO_NOOP: break;
 		case MO_COPYUP: m->tmpcopyup = true; break;
 		case MO_IDMAP:
-			snprintf(err, errsize, "option \"%s\": idmapped mounts are not supported", o);
-			return -1;
+			m->idmap = true;
+			m->ridmap |= o[0] == 'r';
+			break;
 		}
 	}
 	if (m->type && !strcmp(m->type, "bind"))
@@ -2365,8 +2380,14 @@ static int cfg_validate(struct config *c, char *err, size_t n)
 			FAIL("mounts[%d].destination: must not be empty", i);
 		if (cfg_mount_options(m, why, sizeof why) < 0)
 			FAIL("mounts[%d].options: %s", i, why);
-		if (m->uid_mappings.n || m->gid_mappings.n)
-			FAIL("mounts[%d].uidMappings: idmapped mounts are not supported", i);
+		if (!m->uid_mappings.n != !m->gid_mappings.n)
+			FAIL("mounts[%d].%s: uidMappings and gidMappings go together", i,
+			     m->uid_mappings.n ? "gidMappings" : "uidMappings");
+		m->idmap |= m->uid_mappings.n > 0;
+		if (m->idmap && !m->bind)
+			FAIL("mounts[%d].options: an idmapped mount must be a bind mount", i);
+		if (m->idmap && !m->uid_mappings.n && !((c->ns_new | c->ns_join) & CLONE_NEWUSER))
+			FAIL("mounts[%d].options: idmap without uidMappings needs the container's user namespace", i);
 		if (m->bind && (!m->source || !m->source[0]))
 			FAIL("mounts[%d].source: a bind mount needs a source", i);
 		if (!m->bind && (!m->type || !m->type[0]))
@@ -3169,6 +3190,7 @@ struct container {
 	struct cgroup cgroup;
 	bool has_seccomp;
 	struct bpf_prog seccomp;
+	int *idmap_fds;       /* init: the idmapped trees, by mount index */
 	bool hardened;        /* init: oom_score_adj set, no longer dumpable */
 	bool cwd_entered;     /* init: process.cwd entered at create */
 };
@@ -3386,19 +3408,45 @@ static void ro_cgroup_mounts(struct container *c, const char *dest)
 	free(info);
 }
 
+/* A bind mount's source on the host: absolute, or relative to the bundle. */
+static void bind_source(const struct config *cfg, const struct mount_cfg *m, char src[PATH_MAX])
+{
+	if (m->source[0] == '/')
+		snprintf(src, PATH_MAX, "%s", m->source);
+	else
+		snprintf(src, PATH_MAX, "%s/%s", cfg->bundle, m->source);
+}
+
+/* Attach the idmapped tree the runtime made (send_idmapped_mounts). */
+static void attach_idmapped(struct container *c, const struct mount_cfg *m, const char *dest)
+{
+	struct stat st;
+	int tree = c->idmap_fds[m - (const struct mount_cfg *)c->cfg->mounts.v];
+	if (tree < 0 || fstat(tree, &st) < 0)
+		die("mount on %s: the idmapped mount did not arrive", dest);
+	int AUTOCLOSE tfd = rootfs_open(c->rootfd, dest, S_ISDIR(st.st_mode) ? RF_MKDIR : RF_MKFILE);
+	if (tfd < 0)
+		die_errno("create mount point %s in the rootfs", dest);
+	check_mount_target(c, dest, "bind", tfd);
+	if (syscall(SYS_move_mount, tree, "", tfd, "", MOVE_MOUNT_F_EMPTY_PATH_ | MOVE_MOUNT_T_EMPTY_PATH_) < 0)
+		die_errno("attach the idmapped mount on %s", dest);
+	close(tree);
+}
+
 static void mount_bind_cfg(struct container *c, const struct mount_cfg *m, const char *dest)
 {
 	char src[PATH_MAX];
 	struct stat st;
 
-	if (m->source[0] == '/')
-		snprintf(src, sizeof src, "%s", m->source);
-	else
-		snprintf(src, sizeof src, "%s/%s", c->cfg->bundle, m->source);
-	int AUTOCLOSE sfd = open(src, O_PATH | O_CLOEXEC);
-	if (sfd < 0 || fstat(sfd, &st) < 0)
-		die_errno("bind mount source %s", src);
-	bind_into(c, sfd, dest, m->rec, !S_ISDIR(st.st_mode));
+	if (m->idmap) {
+		attach_idmapped(c, m, dest);
+	} else {
+		bind_source(c->cfg, m, src);
+		int AUTOCLOSE sfd = open(src, O_PATH | O_CLOEXEC);
+		if (sfd < 0 || fstat(sfd, &st) < 0)
+			die_errno("bind mount source %s", src);
+		bind_into(c, sfd, dest, m->rec, !S_ISDIR(st.st_mode));
+	}
 	unsigned long f = m->flags & ~(unsigned long)(MS_BIND | MS_REC | MS_REMOUNT);
 	if (f & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME |
 		 MS_STRICTATIME | MS_NOSYMFOLLOW))
@@ -5750,6 +5798,32 @@ static void init_close_fds(struct container *c, int listen_fd)
 		c->cgroup.fd[i] = -1;
 }
 
+/* The idmapped trees the runtime sends after 'G', one 'I' message with
+ * the descriptor each, in the order of the mounts. */
+static void init_recv_idmapped(struct container *c)
+{
+	const struct arr *mounts = &c->cfg->mounts;
+	c->idmap_fds = xmalloc(sizeof(int) * (size_t)(mounts->n + 1));
+	for (int i = 0; i < mounts->n; i++) {
+		c->idmap_fds[i] = -1;
+		if (!ARR_AT(*mounts, struct mount_cfg, i)->idmap || !own_mount_ns(c->cfg))
+			continue;
+		char cbuf[CMSG_SPACE(sizeof(int))];
+		struct sync_msg m;
+		struct iovec iov = { .iov_base = &m, .iov_len = sizeof m };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+				     .msg_controllen = sizeof cbuf };
+		ssize_t n;
+		do
+			n = recvmsg(c->sync_fd, &mh, MSG_CMSG_CLOEXEC);
+		while (n < 0 && errno == EINTR);
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+		if (n != sizeof m || m.type != 'I' || m.pid != i || !cm || cm->cmsg_type != SCM_RIGHTS)
+			_exit(1);
+		memcpy(&c->idmap_fds[i], CMSG_DATA(cm), sizeof(int));
+	}
+}
+
 static NORETURN void container_init(struct container *c, int listen_fd)
 {
 	struct config *cfg = c->cfg;
@@ -5759,6 +5833,7 @@ static NORETURN void container_init(struct container *c, int listen_fd)
 	init_close_fds(c, listen_fd);
 	init_recv(c, 'G', &go);
 	c->pid = go.pid;
+	init_recv_idmapped(c);
 	init_identity(c);
 	umask(0);
 	int slave = init_mounts(c);
@@ -5952,6 +6027,76 @@ static pid_t clone_into(unsigned long flags, int cgroup_fd, bool *joined)
 			return -1;
 	}
 	return clone_fork(flags);
+}
+
+/* A user namespace holding one mount's own uidMappings and gidMappings:
+ * a child is made in it only to hold it while its maps are written. */
+static int idmap_userns(const struct mount_cfg *m, int i)
+{
+	char path[64], map[340 * 36];
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		die_errno("pipe");
+	pid_t pid = clone_fork(CLONE_NEWUSER);
+	if (pid < 0)
+		die_errno("mounts[%d]: make a user namespace for its mappings", i);
+	if (pid == 0) {
+		char b;
+		close(p[1]);
+		(void)!read(p[0], &b, 1);
+		_exit(0);
+	}
+	close(p[0]);
+	snprintf(path, sizeof path, "/proc/%d", (int)pid);
+	int AUTOCLOSE pfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	format_id_map(&m->uid_mappings, map, sizeof map);
+	bool ok = pfd >= 0 && proc_write_at(pfd, "uid_map", map) == 0;
+	format_id_map(&m->gid_mappings, map, sizeof map);
+	ok = ok && proc_write_at(pfd, "gid_map", map) == 0;
+	int fd = ok ? openat(pfd, "ns/user", O_RDONLY | O_CLOEXEC) : -1, e = errno;
+	close(p[1]);
+	waitpid(pid, NULL, 0);
+	errno = e;
+	if (fd < 0)
+		die_errno("mounts[%d].uidMappings: write the mount's mappings", i);
+	return fd;
+}
+
+/*
+ * Idmapped mounts (idmap, ridmap, a mount's own uidMappings).  The runtime
+ * makes them, not the init: mount_setattr(MOUNT_ATTR_IDMAP) needs
+ * CAP_SYS_ADMIN in the user namespace the source's file system was
+ * mounted in (the host's), which the init, in the container's user
+ * namespace, lacks.  Each is a detached tree (open_tree) with the mapping
+ * applied, sent to the init, which attaches it in its rootfs.  The
+ * mapping is the mount's own, or the container's user namespace's.
+ */
+static void send_idmapped_mounts(struct container *c, pid_t pid)
+{
+	for (int i = 0; i < c->cfg->mounts.n && own_mount_ns(c->cfg); i++) {
+		const struct mount_cfg *m = ARR_AT(c->cfg->mounts, struct mount_cfg, i);
+		char src[PATH_MAX], ns[64];
+		if (!m->idmap)
+			continue;
+		bind_source(c->cfg, m, src);
+		snprintf(ns, sizeof ns, "/proc/%d/ns/user", (int)pid);
+		int AUTOCLOSE userns = m->uid_mappings.n ? idmap_userns(m, i) : open(ns, O_RDONLY | O_CLOEXEC);
+		if (userns < 0)
+			die_errno("mounts[%d]: the container's user namespace", i);
+		int AUTOCLOSE tree = (int)syscall(SYS_open_tree, AT_FDCWD, src,
+						  OPEN_TREE_CLONE_ | O_CLOEXEC | (m->rec ? AT_RECURSIVE_ : 0));
+		if (tree < 0)
+			die_errno("mounts[%d]: idmapped mount of %s%s", i, src,
+				  errno == ENOSYS ? " (needs Linux 5.12)" : "");
+		struct mount_attr_compat a = { .attr_set = MOUNT_ATTR_IDMAP_, .userns_fd = (uint64_t)userns };
+		if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | (m->ridmap ? AT_RECURSIVE_ : 0), &a,
+			    sizeof a) < 0)
+			die_errno("mounts[%d]: idmap %s (needs Linux 5.12, a file system that supports it, and "
+				  "root on the host)", i, src);
+		struct sync_msg msg = { .type = 'I', .pid = i };
+		if (send_fd(c->sync_fd, tree, &msg, sizeof msg) < 0)
+			die_errno("send the idmapped mount to the container init");
+	}
 }
 
 /*
@@ -6449,6 +6594,7 @@ static pid_t create_container(struct container *c, int rootfd, struct state *out
 	m = (struct sync_msg){ .type = 'G', .pid = pid };
 	if (sync_send(c->sync_fd, &m, sizeof m) < 0)
 		die_errno("start the container init");
+	send_idmapped_mounts(c, pid);
 	create_wait_ready(c);
 	KILLPOINT("create: init ready");
 	if (listen_fd >= 0)
@@ -6603,19 +6749,56 @@ static void relay_notify(int notify, int statefd, pid_t pid, int wakefd)
 	}
 }
 
+/*
+ * The caller's terminal in raw mode while a foreground run or exec relays
+ * it, and back as it was on every way out (exit, die).  Only a process in
+ * the terminal's foreground process group may touch it: from a background
+ * job, or under a supervisor such as timeout, changing it or reading from
+ * it would make the kernel stop us (SIGTTOU, SIGTTIN), and the container
+ * would be left behind with us stopped.
+ */
+static struct {
+	struct termios saved;
+	bool raw;
+} g_tty;
+
+static void tty_restore(void)
+{
+	if (g_tty.raw)
+		tcsetattr(0, TCSANOW, &g_tty.saved);
+	g_tty.raw = false;
+}
+
+/* Whether we may use our stdin terminal: ours in the foreground. */
+static bool tty_foreground(void)
+{
+	return isatty(0) && tcgetpgrp(0) == getpgrp();
+}
+
+static void tty_make_raw(void)
+{
+	struct termios raw;
+	if (!tty_foreground() || tcgetattr(0, &g_tty.saved) < 0)
+		return;
+	raw = g_tty.saved;
+	cfmakeraw(&raw);
+	if (tcsetattr(0, TCSANOW, &raw) == 0 && !g_tty.raw) {
+		g_tty.raw = true;
+		atexit(tty_restore);
+	}
+}
+
 static void relay_tty(int master, pid_t pid, int wakefd, int notify, int statefd)
 {
-	struct termios saved, raw;
-	bool tty = isatty(0) && tcgetattr(0, &saved) == 0;
+	bool fg = tty_foreground(), tty = isatty(0);
 	char buf[4096];
 
-	if (tty) {
-		raw = saved;
-		cfmakeraw(&raw);
-		tcsetattr(0, TCSANOW, &raw);
+	tty_make_raw();
+	if (tty)
 		copy_winsize(0, master);
-	}
-	struct pollfd pf[4] = { { .fd = 0, .events = POLLIN }, { .fd = master, .events = POLLIN },
+	/* stdin is read only where the kernel lets us: a terminal we do not
+	 * hold in the foreground would stop us with SIGTTIN */
+	struct pollfd pf[4] = { { .fd = tty && !fg ? -1 : 0, .events = POLLIN }, { .fd = master, .events = POLLIN },
 				{ .fd = wakefd, .events = POLLIN }, { .fd = notify, .events = POLLIN } };
 	for (;;) {
 		if (poll(pf, 4, -1) < 0) {
@@ -6646,8 +6829,7 @@ static void relay_tty(int master, pid_t pid, int wakefd, int notify, int statefd
 		if (child_exited(pid) && !(pf[1].revents & POLLIN))
 			break;
 	}
-	if (tty)
-		tcsetattr(0, TCSANOW, &saved);
+	tty_restore();
 }
 
 /* Wait for the foreground process; its exit status becomes ours. */
@@ -7762,8 +7944,7 @@ static int cmd_features(void)
 					       "poststart", "poststop" }, 6);
 	jw_open(&w, "mountOptions", '[');
 	for (size_t i = 0; i < ARRAY_LEN(mount_opts); i++)
-		if (mount_opts[i].kind != MO_IDMAP)
-			jw_str(&w, NULL, mount_opts[i].name);
+		jw_str(&w, NULL, mount_opts[i].name);
 	jw_close(&w, ']');
 	jw_open(&w, "linux", '{');
 	jw_strv(&w, "namespaces", (const char *const *)ns_names, 8);
@@ -7797,7 +7978,7 @@ static int cmd_features(void)
 	jw_close(&w, '}');
 	jw_open(&w, "mountExtensions", '{');
 	jw_open(&w, "idmap", '{');
-	jw_bool(&w, "enabled", false);
+	jw_bool(&w, "enabled", true);
 	jw_close(&w, '}');
 	jw_close(&w, '}');
 	jw_close(&w, '}');

@@ -307,3 +307,78 @@ READY=1"
 	done
 }
 run_test "NOTIFY_SOCKET: the container's READY=1 reaches the caller, MAINPID the host's pid" t_sd_notify root user
+
+# ---------------------------------------------------------------------------
+# a foreground run with a terminal, started where the caller's terminal is
+# not its to touch (under timeout, which makes its own process group)
+
+t_tty_background() {
+	command -v script >/dev/null || skipt "no script(1) to give the run a terminal"
+	mkbundle
+	cfg '.process.terminal = true'
+	set_sh 'echo in-the-container; exit 5'
+	local st=${STATE:-$([ "$MODE" = user ] && echo "$STATE_user" || echo "$STATE_root")} cmd
+	cmd="timeout -k 2 15 $OCIRUN --root $st run -b $B $ID; echo exit=\$?"
+	RC=0
+	if [ "$MODE" = user ]; then
+		as_user timeout -k 5 30 script -qec "$cmd" /dev/null </dev/null >"$B/out" 2>&1 || RC=$?
+	else
+		timeout -k 5 30 script -qec "$cmd" /dev/null </dev/null >"$B/out" 2>&1 || RC=$?
+	fi
+	OUT=$(tr -d '\r' <"$B/out")
+	grep -q in-the-container <<<"$OUT" || nope "the container's output did not arrive: $OUT"
+	grep -q '^exit=5$' <<<"$OUT" || nope "run did not return the container's status (stopped by job control?): $OUT"
+}
+run_test "run -t under a supervisor that is not the terminal's foreground returns" t_tty_background root user
+
+# ---------------------------------------------------------------------------
+# idmapped mounts: idmap, ridmap and a mount's own uidMappings (5.12+)
+
+t_idmapped_mounts() {
+	local src=$WDIR/idsrc-$BASHPID
+	mkdir -p "$src/sub"
+	echo hi >"$src/f"
+	chown 0:0 "$src/f"
+	chown 1000:1000 "$src/sub"
+	chmod 755 "$src"
+	mkbundle
+	chown -R 100000:100000 "$B/rootfs"
+	cfg '.linux.namespaces |= map(select(.type != "user")) + [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .root.readonly = false
+		| .mounts += [{"destination": "/m1", "type": "bind", "source": $s, "options": ["bind", "idmap"]},
+			{"destination": "/m2", "type": "bind", "source": $s, "options": ["bind"]},
+			{"destination": "/m3", "type": "bind", "source": $s, "options": ["rbind", "ridmap", "ro"],
+			 "uidMappings": [{"containerID": 0, "hostID": 100005, "size": 1}, {"containerID": 1000, "hostID": 100007, "size": 1}],
+			 "gidMappings": [{"containerID": 0, "hostID": 100005, "size": 1}, {"containerID": 1000, "hostID": 100007, "size": 1}]}]' \
+		--arg s "$src"
+	set_sh 'stat -c %u:%g /m1/f /m2/f /m3/f /m3/sub; touch /m3/x 2>/dev/null && echo m3-writable; echo done'
+	run_ctr
+	if [ "$RC" != 0 ] && grep -qE 'idmap|open_tree|mount_setattr' <<<"$ERR"; then
+		skipt "idmapped mounts are not available here: $ERR"
+	fi
+	expect_ok "run with idmapped mounts"
+	expect_eq "owners as the container sees them" "$OUT" "0:0
+65534:65534
+5:5
+7:7
+done"
+	[ "$(stat -c %u:%g "$src/f")" = 0:0 ] || nope "the source's owner changed"
+}
+run_test "idmapped mounts: the container's mapping (idmap) and a mount's own (ridmap, uidMappings)" t_idmapped_mounts root
+
+t_idmap_refused() {
+	mkbundle
+	cfg '.linux.namespaces |= map(select(.type != "user")) | del(.linux.uidMappings, .linux.gidMappings)
+		| .mounts += [{"destination": "/m", "type": "bind", "source": "/etc", "options": ["bind", "idmap"]}]'
+	create_ctr
+	expect_fail "idmap without a user namespace or mappings"
+	grep -q 'mounts\[[0-9]*\].options: idmap without uidMappings needs' <<<"$ERR" || nope "error: $ERR"
+	mkbundle
+	cfg '.mounts += [{"destination": "/m", "type": "tmpfs", "source": "tmpfs", "options": ["idmap"]}]'
+	create_ctr
+	expect_fail "idmap on a tmpfs mount"
+	grep -q 'must be a bind mount' <<<"$ERR" || nope "error: $ERR"
+}
+run_test "idmapped mounts that cannot be are refused naming the mount" t_idmap_refused root

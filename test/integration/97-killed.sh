@@ -26,7 +26,8 @@ kp_rt() {
 	OCIRUN=$KP OCIRUN_FLAGS="${OCIRUN_FLAGS:-}" rt_env "OCIRUN_KILL_AT=$n" "$@" </dev/null >"$B/kp.out" 2>"$B/kp.err" || RC=$?
 }
 
-host_mounts() { awk -v w="$WDIR" '$5 == "/" || index($5, w) == 1 || $5 ~ "^/(proc|dev|sys|run|tmp)(/|$)" {print $5}' /proc/self/mountinfo | sort; }
+# (not other subtrees of /tmp or /run: other runs on the machine mount there)
+host_mounts() { awk -v w="$WDIR" '$5 == "/" || $5 == "/tmp" || $5 == "/run" || index($5, w) == 1 || $5 ~ "^/(proc|dev|sys)(/|$)" {print $5}' /proc/self/mountinfo | sort; }
 cg_dirs() { find /sys/fs/cgroup/ -maxdepth 8 -type d -path "*/$CG_KILLED/*" 2>/dev/null | sort; }
 procs_of() { pgrep -f -- "$1" 2>/dev/null | grep -vx "$$" || true; }
 
