@@ -73,6 +73,9 @@
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/sched.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
 
 #include "jsmn.h"
 
@@ -2837,7 +2840,7 @@ static char *state_json(const struct state *s, enum status st, int indent)
 static void state_remove(int rootfd, const char *id, int dirfd)
 {
 	static const char *const files[] = { "state.json", "config.json", "start.sock", "cgroup", "notify.host",
-					     "notify/notify.sock" };
+					     "notify/notify.sock", "netns" };
 	for (size_t i = 0; i < ARRAY_LEN(files); i++)
 		unlinkat(dirfd, files[i], 0);
 	unlinkat(dirfd, "notify", AT_REMOVEDIR);
@@ -5641,6 +5644,125 @@ static void become_userns_root(const struct config *cfg)
 }
 
 /*
+ * linux.netDevices (runtime-spec 1.3): host interfaces are moved into the
+ * container's network namespace at create (by the runtime, which has
+ * CAP_NET_ADMIN on the host: RTM_NEWLINK with IFLA_NET_NS_FD), renamed
+ * there by the init, and given back on delete.  The namespace is pinned
+ * by a bind mount of its /proc/PID/ns/net on "netns" in the state
+ * directory, so that a container that has already exited still holds its
+ * devices to give back (a virtual one would go with the namespace).
+ */
+static int netlink_move(int ifindex, int netns_fd)
+{
+	struct {
+		struct nlmsghdr h;
+		struct ifinfomsg i;
+		struct rtattr a;
+		uint32_t fd;
+	} req = { .h = { .nlmsg_len = sizeof req, .nlmsg_type = RTM_NEWLINK, .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK },
+		  .i = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex },
+		  .a = { .rta_len = RTA_LENGTH(sizeof(uint32_t)), .rta_type = IFLA_NET_NS_FD },
+		  .fd = (uint32_t)netns_fd };
+	struct {
+		struct nlmsghdr h;
+		struct nlmsgerr e;
+	} ack;
+	int AUTOCLOSE nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (nl < 0 || send(nl, &req, sizeof req, 0) < 0 || recv(nl, &ack, sizeof ack, 0) < (ssize_t)sizeof ack)
+		return -1;
+	if (ack.h.nlmsg_type == NLMSG_ERROR && ack.e.error) {
+		errno = -ack.e.error;
+		return -1;
+	}
+	return 0;
+}
+
+/* Rename an interface of our network namespace (it must be down). */
+static int rename_netdev(const char *from, const char *to)
+{
+	struct ifreq r = { 0 };
+	int AUTOCLOSE s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	snprintf(r.ifr_name, sizeof r.ifr_name, "%s", from);
+	if (s < 0 || ioctl(s, SIOCGIFFLAGS, &r) < 0)
+		return -1;
+	r.ifr_flags &= ~IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &r) < 0)
+		return -1;
+	snprintf(r.ifr_newname, sizeof r.ifr_newname, "%s", to);
+	return ioctl(s, SIOCSIFNAME, &r);
+}
+
+static void move_net_devices(struct container *c, pid_t pid)
+{
+	const struct arr *nd = &c->cfg->linux.net_devices;
+	char path[64];
+	if (!nd->n)
+		return;
+	snprintf(path, sizeof path, "/proc/%d/ns/net", (int)pid);
+	int AUTOCLOSE ns = open(path, O_RDONLY | O_CLOEXEC), pin = -1;
+	pin = openat(c->statefd, "netns", O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	char t[32];
+	fd_path(pin, t);
+	if (ns < 0 || pin < 0 || mount(path, t, NULL, MS_BIND, NULL) < 0)
+		die_errno("linux.netDevices: pin the container's network namespace");
+	close(pin);
+	for (int i = 0; i < nd->n; i++) {
+		const struct netdev_cfg *d = ARR_AT(*nd, struct netdev_cfg, i);
+		unsigned idx = if_nametoindex(d->key);
+		if (!idx)
+			die("linux.netDevices.%s: no such interface on the host", d->key);
+		if (netlink_move((int)idx, ns) < 0)
+			die_errno("linux.netDevices.%s: move it into the container", d->key);
+	}
+}
+
+/* The init, in the container's network namespace: the names asked for. */
+static void rename_net_devices(const struct config *cfg)
+{
+	const struct arr *nd = &cfg->linux.net_devices;
+	for (int i = 0; i < nd->n; i++) {
+		const struct netdev_cfg *d = ARR_AT(*nd, struct netdev_cfg, i);
+		if (d->name && d->name[0] && strcmp(d->name, d->key) && rename_netdev(d->key, d->name) < 0)
+			die_errno("linux.netDevices.%s: rename it %s", d->key, d->name);
+	}
+}
+
+/*
+ * delete: the devices go back to the host under their own names, from a
+ * child that enters the pinned namespace; then the pin goes.  A device
+ * that cannot be given back is warned about.
+ */
+static void give_back_net_devices(int statefd, const struct config *cfg)
+{
+	char t[64];
+	struct stat st;
+	if (fstatat(statefd, "netns", &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return;
+	snprintf(t, sizeof t, "/proc/self/fd/%d/netns", statefd);
+	pid_t pid = cfg ? fork() : -1;
+	if (pid == 0) {
+		int host = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), ns = open(t, O_RDONLY | O_CLOEXEC);
+		if (host < 0 || ns < 0 || setns(ns, CLONE_NEWNET) < 0)
+			_exit(1);
+		for (int i = 0; i < cfg->linux.net_devices.n; i++) {
+			const struct netdev_cfg *d = ARR_AT(cfg->linux.net_devices, struct netdev_cfg, i);
+			const char *now = d->name && d->name[0] ? d->name : d->key;
+			unsigned idx;
+			if (strcmp(now, d->key) && rename_netdev(now, d->key) < 0)
+				warn("linux.netDevices.%s: rename it back from %s: %s", d->key, now, strerror(errno));
+			if (!(idx = if_nametoindex(d->key)) || netlink_move((int)idx, host) < 0)
+				warn("linux.netDevices.%s: give it back to the host: %s", d->key, strerror(errno));
+		}
+		_exit(0);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	if (umount2(t, MNT_DETACH) < 0 && errno != EINVAL)
+		warn("unpin the container's network namespace: %s", strerror(errno));
+	unlinkat(statefd, "netns", 0);
+}
+
+/*
  * oom_score_adj, then no longer dumpable: a non-dumpable process's
  * /proc/self files belong to root, so a rootless init could not write
  * this one later; and from here on no process in the container can read
@@ -5685,6 +5807,7 @@ static void init_identity(struct container *c)
 	    setdomainname(cfg->domainname, strlen(cfg->domainname)) < 0)
 		die_errno("setdomainname %s", cfg->domainname);
 	set_sysctls(&cfg->linux.sysctl);
+	rename_net_devices(cfg);
 }
 
 /*
@@ -6536,8 +6659,8 @@ static pid_t create_container(struct container *c, int rootfd, struct state *out
 
 	if (!own_mount_ns(cfg))
 		check_no_mount_ns(cfg);
-	if (cfg->linux.net_devices.n)
-		die("config.json: linux.netDevices: moving network devices is not supported yet");
+	if (cfg->linux.net_devices.n && (c->rootless || !(cfg->ns_new & CLONE_NEWNET)))
+		die("config.json: linux.netDevices: moving host interfaces needs root and a new network namespace");
 	if (cfg->linux.has_intel_rdt)
 		die("config.json: linux.intelRdt: not supported (no resctrl support in this runtime)");
 	create_state_dir(c, rootfd);
@@ -6590,6 +6713,7 @@ static pid_t create_container(struct container *c, int rootfd, struct state *out
 	 * Only now: a non-dumpable child's /proc files belong to root, and an
 	 * unprivileged runtime could not have written its id maps. */
 	prctl(PR_SET_DUMPABLE, 0);
+	move_net_devices(c, pid);
 	KILLPOINT("create: init placed");
 	m = (struct sync_msg){ .type = 'G', .pid = pid };
 	if (sync_send(c->sync_fd, &m, sizeof m) < 0)
@@ -7354,9 +7478,22 @@ static void delete_cgroup(const char *path, const struct state *s)
 		warn("cgroup %s still holds processes that are not the container's: left in place", path);
 }
 
-/* What is left of a stopped container: its cgroup, the hooks, the state. */
+/* The saved config, for what delete gives back; NULL if unreadable. */
+static const struct config *saved_config(const struct state *s, struct config *c)
+{
+	char err[300];
+	size_t len;
+	char *buf = read_config_file(s->dirfd, "config.json", &len, err, sizeof err);
+	memset(c, 0, sizeof *c);
+	return buf && cfg_parse(c, buf, len) == 0 ? c : NULL;
+}
+
+/* What is left of a stopped container: its network devices, its cgroup,
+ * the hooks, the state. */
 static void delete_stopped(int rootfd, const struct state *s, const struct config *cfg)
 {
+	struct config saved;
+	give_back_net_devices(s->dirfd, cfg ? cfg : saved_config(s, &saved));
 	delete_cgroup(s->cgroup, s);
 	KILLPOINT("delete: cgroup removed");
 	run_poststop(s, cfg);
@@ -7382,6 +7519,8 @@ static int cmd_delete(int rootfd, const char *id, bool force)
 		ssize_t n = readlinkat(s.dirfd, "cgroup", cg, sizeof cg - 1);
 		if (n > 0 && (cg[n] = 0, cg[0] == '/') && !path_has_dotdot(cg))
 			delete_cgroup(cg, NULL);
+		struct config saved;
+		give_back_net_devices(s.dirfd, saved_config(&s, &saved));
 		state_remove(rootfd, id, s.dirfd);
 		return 0;
 	}
@@ -7975,6 +8114,9 @@ static int cmd_features(void)
 	jw_close(&w, '}');
 	jw_open(&w, "intelRdt", '{');
 	jw_bool(&w, "enabled", false);
+	jw_close(&w, '}');
+	jw_open(&w, "netDevices", '{');
+	jw_bool(&w, "enabled", true);
 	jw_close(&w, '}');
 	jw_open(&w, "mountExtensions", '{');
 	jw_open(&w, "idmap", '{');

@@ -382,3 +382,50 @@ t_idmap_refused() {
 	grep -q 'must be a bind mount' <<<"$ERR" || nope "error: $ERR"
 }
 run_test "idmapped mounts that cannot be are refused naming the mount" t_idmap_refused root
+
+# ---------------------------------------------------------------------------
+# linux.netDevices: host interfaces moved in, renamed, given back on delete
+
+t_net_devices() {
+	local dev=oci$$x peer=oci$$y
+	ip link add "$dev" type veth peer name "$peer" 2>/dev/null || skipt "cannot make a veth pair here"
+	trap "ip link del $dev 2>/dev/null; ip link del $peer 2>/dev/null" EXIT
+	local how
+	for how in running exited; do
+		mkbundle
+		cfg '.linux.netDevices = {($d): {"name": "eth7"}}' --arg d "$dev"
+		if [ $how = running ]; then set_sh 'ls /sys/class/net > /tmp/seen 2>/dev/null; sleep 100'; else set_sh 'ls /sys/class/net'; fi
+		cfg '.mounts += [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs"}]'
+		RC=0
+		rt run -d -b "$B" "$ID" </dev/null >"$B/out" 2>"$B/err" || RC=$?
+		ERR=$(cat "$B/err")
+		expect_ok "run with netDevices ($how)"
+		ip link show "$dev" >/dev/null 2>&1 && nope "$how: the interface is still on the host"
+		if [ $how = running ]; then
+			local inside
+			inside=$(rt exec "$ID" ls /sys/class/net)
+			grep -qx eth7 <<<"$inside" || nope "inside, no eth7: $inside"
+		else
+			wait_status stopped || nope "the container did not stop"
+			grep -qx eth7 "$B/out" || nope "inside, no eth7: $(cat "$B/out")"
+		fi
+		rc rt delete --force "$ID"
+		expect_ok "delete ($how)"
+		ip link show "$dev" >/dev/null 2>&1 || nope "$how: delete did not give $dev back to the host"
+	done
+}
+run_test "linux.netDevices: moved in under their new name, given back on delete" t_net_devices root
+
+t_net_devices_refused() {
+	mkbundle
+	cfg '.linux.netDevices = {"nosuchdev0": {}}'
+	create_ctr
+	expect_fail "netDevices naming no interface"
+	if [ "$MODE" = root ]; then
+		grep -q "linux.netDevices.nosuchdev0: no such interface on the host" <<<"$ERR" || nope "error: $ERR"
+	else
+		grep -q "linux.netDevices: .*needs root" <<<"$ERR" || nope "error: $ERR"
+	fi
+	[ -z "$(rt list -q)" ] || true
+}
+run_test "linux.netDevices that cannot be moved are refused" t_net_devices_refused root user
