@@ -58,7 +58,8 @@ info="source=$SOURCE
 host=$HOST
 cc=$CC_
 cflags=$CFLAGS_
-ar=$AR_ ranlib=$RANLIB_"
+ar=$AR_ ranlib=$RANLIB_
+reproducible=file-prefix-map-2"
 
 if [ -f "$PREFIX/lib/libseccomp.a" ] && [ -f "$PREFIX/include/seccomp.h" ] &&
    [ "$(cat "$PREFIX/buildinfo" 2>/dev/null)" = "$info" ]; then
@@ -222,9 +223,13 @@ rm -rf "$obj" "$PREFIX"
 mkdir -p "$obj"
 build=$(gcc -dumpmachine 2>/dev/null || echo "$arch-linux-gnu")
 cd "$obj"
+# Reproducible, as Yocto, Buildroot and Debian expect of a firmware
+# component: no build directory in the library (assert() writes __FILE__,
+# an absolute path under $B, into db.c's code).
+repro="-ffile-prefix-map=$src=libseccomp -ffile-prefix-map=$obj=libseccomp"
 run "$src/configure" --build="$build" --host="$HOST" --prefix="$PREFIX" \
     --enable-static --disable-shared --disable-python \
-    CC="$CC_" CFLAGS="$CFLAGS_" AR="$AR_" RANLIB="$RANLIB_" ||
+    CC="$CC_" CFLAGS="$CFLAGS_ $repro" AR="$AR_" RANLIB="$RANLIB_" ||
     fail "configure failed"
 # Only the library and its headers: the tools and tests are not needed.
 jobs=$(nproc 2>/dev/null || echo 2)

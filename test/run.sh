@@ -74,6 +74,23 @@ elif [ -n "${UNIT:-}" ] && [ $# = 0 ]; then
 	echo "== unit: $UNIT not found, skipped"
 fi
 
+# ---- reproducible builds: the tree built in two directories, the same bytes
+# (REPRO=0 skips; needs git and make, ~30 s)
+RP=0 RF=0 RS=0
+if [ $# = 0 ] && [ "${REPRO:-1}" = 1 ] && [ -x "$TEST_DIR/repro.sh" ] && command -v git >/dev/null &&
+	git -C "$REPO_DIR" rev-parse >/dev/null 2>&1; then
+	echo "== reproducible build"
+	"$TEST_DIR/repro.sh" >"$OCIRUN_TEST_TMP/repro.out" 2>&1
+	cat "$OCIRUN_TEST_TMP/repro.out"
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$OCIRUN_TEST_TMP/repro.out" | tail -n 1)
+	if [ -n "$line" ]; then
+		read -r RP _ RF _ RS _ <<<"$line"
+	else
+		echo "FAIL repro: no summary line"
+		RF=1
+	fi
+fi
+
 # ---- integration tests
 echo "== integration: OCIRUN=$OCIRUN"
 start=$(date +%s)
@@ -142,6 +159,6 @@ fi
 P=$(grep -c '^pass' "$OCIRUN_TEST_RESULTS")
 F=$(grep -c '^fail' "$OCIRUN_TEST_RESULTS")
 S=$(grep -c '^skip' "$OCIRUN_TEST_RESULTS")
-P=$((P + UP)) F=$((F + UF)) S=$((S + US))
+P=$((P + UP + RP)) F=$((F + UF + RF)) S=$((S + US + RS))
 echo "$P passed, $F failed, $S skipped"
 [ "$F" = 0 ]
