@@ -27,7 +27,7 @@ expect_no_error_word() { # expect_no_error_word WHAT
 t_create_id_first() {
 	mkbundle
 	set_args sleep 60
-	local pf=$WDIR/pidfile-$BASHPID
+	local pf=$B/pidfile
 	rc rt create "$ID" --bundle "$B" --pid-file "$pf"
 	expect_ok "create ID --bundle DIR --pid-file FILE"
 	local s
@@ -541,6 +541,14 @@ run_test "linux.devices: char, block and FIFO (with major/minor set)" t_devices_
 # ---------------------------------------------------------------------------
 # cgroup v1 resources under /runtime-test/NAME
 v1_ok() { [ -d /sys/fs/cgroup/$1 ] && [ ! -e /sys/fs/cgroup/cgroup.controllers ]; }
+# the runtimes leave the parents of a nested cgroupsPath in every hierarchy
+cg_rmdir_all() { # cg_rmdir_all REL... (deepest first)
+	local h r
+	for h in /sys/fs/cgroup/*/; do
+		for r in "$@"; do rmdir "$h$r" 2>/dev/null; done
+	done
+	return 0
+}
 t_v1_pids_limits() {
 	v1_ok pids || skipt "no cgroup v1 pids hierarchy"
 	local l want name top=runtime-test-$BASHPID
@@ -557,7 +565,7 @@ t_v1_pids_limits() {
 		expect_eq "pids.max for limit $l" "$(cat "/sys/fs/cgroup/pids/$name/pids.max" 2>&1)" "$want"
 		rm_ctr
 	done
-	rmdir "/sys/fs/cgroup/pids/$top" 2>/dev/null
+	cg_rmdir_all "$top/l50" "$top/l0" "$top/l1" "$top"
 	return 0
 }
 run_test "cgroup v1 pids limit 50, 0 and -1 (0 and -1 are max)" t_v1_pids_limits root
@@ -577,7 +585,7 @@ t_v1_memory_swappiness() {
 		expect_eq "swappiness" "$(cat /sys/fs/cgroup/memory$d/memory.swappiness)" "${c#*:}"
 		rm_ctr
 	done
-	rmdir "/sys/fs/cgroup/memory/$top" 2>/dev/null
+	cg_rmdir_all "$top/mem" "$top"
 	return 0
 }
 run_test "cgroup v1 memory limit and swappiness" t_v1_memory_swappiness root

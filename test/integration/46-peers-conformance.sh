@@ -193,6 +193,121 @@ t_suite_unknown_props() {
 }
 run_test "unknown annotation keys and properties are accepted, ociVersion \"invalid\" is not" t_suite_unknown_props root user
 
+# a capability name the kernel does not have is an error
+t_suite_unknown_cap() {
+	mkbundle
+	set_args true
+	cfg '.process.capabilities.bounding += ["CAP_TEST"]'
+	run_ctr
+	expect_fail "run with CAP_TEST in the bounding set"
+}
+run_test "an unknown capability name (CAP_TEST) is an error" t_suite_unknown_cap root user
+
+# hooks get the state on stdin: prestart "created", poststart "running",
+# poststop a status; pid, bundle and annotations as state reports them
+t_hooks_stdin_state() {
+	mkbundle
+	set_args true
+	local d=$WDIR/hs-$BASHPID
+	mkdir -p "$d"
+	own "$d"
+	cfg '.annotations = {"org.opencontainers.runtime-tools": "hook stdin test"}
+		| .hooks = {"prestart": [{"path": "/bin/sh", "args": ["sh", "-c", ("cat > " + $d + "/prestart")], "timeout": 1}],
+			"poststart": [{"path": "/bin/sh", "args": ["sh", "-c", ("cat > " + $d + "/poststart")], "timeout": 1}],
+			"poststop": [{"path": "/bin/sh", "args": ["sh", "-c", ("cat > " + $d + "/poststop")], "timeout": 1}]}' --arg d "$d"
+	create_ctr
+	expect_ok create
+	local pid
+	pid=$(ctr_pid)
+	rc rt start "$ID"
+	expect_ok start
+	wait_status stopped || nope "not stopped"
+	rc rt delete "$ID"
+	expect_ok delete
+	local h want
+	for h in prestart:created poststart:running poststop:; do
+		[ -s "$d/${h%:*}" ] || nope "${h%:*} hook got nothing on stdin"
+		want=${h#*:}
+		if [ -n "$want" ]; then
+			expect_eq "${h%:*} status" "$(jq -r .status "$d/${h%:*}")" "$want"
+			expect_eq "${h%:*} pid" "$(jq -r .pid "$d/${h%:*}")" "$pid"
+		else
+			[ -n "$(jq -r '.status // empty' "$d/${h%:*}")" ] || nope "poststop state has no status"
+		fi
+		expect_eq "${h%:*} id" "$(jq -r .id "$d/${h%:*}")" "$ID"
+		expect_eq "${h%:*} bundle" "$(jq -r .bundle "$d/${h%:*}")" "$B"
+		expect_eq "${h%:*} annotations" "$(jq -c .annotations "$d/${h%:*}")" '{"org.opencontainers.runtime-tools":"hook stdin test"}'
+	done
+}
+run_test "hook stdin: prestart created, poststart running, pid, bundle, annotations" t_hooks_stdin_state root user
+
+# ---------------------------------------------------------------------------
+# namespaces by path, of the wrong type, and all new
+t_ns_by_path() {
+	command -v unshare >/dev/null || skipt "no unshare"
+	setsid unshare --ipc --mount --net --pid --uts --fork sleep 300 </dev/null >/dev/null 2>&1 &
+	local u=$! i
+	for ((i = 0; i < 50; i++)); do
+		[ "$(readlink /proc/$u/ns/uts)" != "$(readlink /proc/self/ns/uts)" ] &&
+			[ "$(readlink /proc/$u/ns/pid_for_children)" != "$(readlink /proc/self/ns/pid)" ] && break
+		sleep 0.1
+	done
+	mkbundle
+	set_args sleep 30
+	cfg '.linux.namespaces = [{"type": "ipc", "path": "/proc/\($u)/ns/ipc"}, {"type": "mount", "path": "/proc/\($u)/ns/mnt"},
+		{"type": "network", "path": "/proc/\($u)/ns/net"}, {"type": "pid", "path": "/proc/\($u)/ns/pid_for_children"},
+		{"type": "uts", "path": "/proc/\($u)/ns/uts"}, {"type": "cgroup"}]' --arg u "$u"
+	create_ctr
+	if [ "$RC" != 0 ]; then
+		kill -9 -- -$u 2>/dev/null || kill -9 $u
+		nope "create joining namespaces by path failed: $ERR"
+	fi
+	local pid n want bad=
+	pid=$(ctr_pid)
+	for n in ipc mnt net pid uts; do
+		want=$(readlink /proc/$u/ns/$n)
+		[ $n = pid ] && want=$(readlink /proc/$u/ns/pid_for_children)
+		[ "$(readlink /proc/$pid/ns/$n)" = "$want" ] || bad+=" $n"
+	done
+	rm_ctr
+	kill -9 -- -$u 2>/dev/null || kill -9 $u
+	[ -z "$bad" ] || nope "not joined by path:$bad"
+}
+run_test "namespaces given by path are joined (ipc, mnt, net, pid, uts)" t_ns_by_path root
+
+t_ns_path_wrong_type() {
+	local c
+	for c in ipc:mnt mount:net network:pid pid:user uts:cgroup cgroup:ipc; do
+		mkbundle
+		set_args true
+		cfg '.linux.namespaces |= map(if .type == $t then .path = ("/proc/self/ns/" + $w) else . end)' \
+			--arg t "${c%:*}" --arg w "${c#*:}"
+		run_ctr
+		expect_fail "${c%:*} namespace given the path of a ${c#*:} namespace"
+		rm_ctr
+	done
+}
+run_test "a namespace path of the wrong type is an error" t_ns_path_wrong_type root
+
+t_ns_all_new() {
+	mkbundle
+	set_args sleep 30
+	cfg '.linux.namespaces = [{"type": "cgroup"}, {"type": "ipc"}, {"type": "mount"}, {"type": "network"},
+			{"type": "pid"}, {"type": "user"}, {"type": "uts"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 1000, "size": 1000}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 1000, "size": 1000}]'
+	create_ctr
+	expect_ok "create with all seven namespaces new"
+	local pid n same=
+	pid=$(ctr_pid)
+	for n in cgroup ipc mnt net pid user uts; do
+		[ "$(readlink /proc/$pid/ns/$n)" = "$(readlink /proc/self/ns/$n)" ] && same+=" $n"
+	done
+	rm_ctr
+	[ -z "$same" ] || nope "shared with the caller although no path was given:$same"
+}
+run_test "seven namespaces without path are all new (user ns maps 0-999 to 1000-1999)" t_ns_all_new root
+
 # ---------------------------------------------------------------------------
 # cgroups
 v1_ok() { [ -d /sys/fs/cgroup/$1 ] && [ ! -e /sys/fs/cgroup/cgroup.controllers ]; }
@@ -289,6 +404,31 @@ t_suite_memory() {
 	rm_ctr
 }
 run_test "memory limit, reservation, swap, swappiness, disableOOMKiller read back" t_suite_memory root
+
+t_suite_cpu() {
+	v1_ok cpu || skipt "no cgroup v1 cpu hierarchy"
+	v1_ok cpuset || skipt "no cgroup v1 cpuset hierarchy"
+	local cg=/cgrouptest-cpu-$BASHPID c all="0-$(($(nproc) - 1))"
+	for c in "1024 100000 50000 0" "2048 500000 200000 $all" "-"; do
+		mkbundle
+		set_args sleep 30
+		if [ "$c" = - ]; then
+			cfg '.linux.cgroupsPath = $p | .linux.resources = {"cpu": {}}' --arg p "$cg"
+		else
+			set -- $c
+			cfg '.linux.cgroupsPath = $p | .linux.resources = {"cpu": {"shares": $s, "period": $pe, "quota": $q, "cpus": $c, "mems": "0"}}' \
+				--arg p "$cg" --argjson s "$1" --argjson pe "$2" --argjson q "$3" --arg c "$4"
+		fi
+		create_ctr
+		expect_ok "create with cpu $c"
+		if [ "$c" != - ]; then
+			expect_eq "shares period quota cpus mems" "$(cat /sys/fs/cgroup/cpu$cg/cpu.shares /sys/fs/cgroup/cpu$cg/cpu.cfs_period_us \
+				/sys/fs/cgroup/cpu$cg/cpu.cfs_quota_us /sys/fs/cgroup/cpuset$cg/cpuset.cpus /sys/fs/cgroup/cpuset$cg/cpuset.mems | tr '\n' ' ')" "$c 0 "
+		fi
+		rm_ctr
+	done
+}
+run_test "cpu shares, period, quota, cpus, mems read back; an empty cpu object runs" t_suite_cpu root
 
 # ---------------------------------------------------------------------------
 # hooks (spec lifecycle steps 4/9 -> 12 -> 13)
@@ -398,7 +538,7 @@ t_sysctl_namespaced() {
 		cfg '.linux.sysctl = {($k): $v}' --arg k "$key" --arg v "$val"
 		[ "$drop" != - ] && cfg '.linux.namespaces |= map(select(.type != $d)) | if $d == "uts" then del(.hostname) else . end' --arg d "$drop"
 		run_ctr
-		expect_fail "sysctl $key${drop:+ without a $drop namespace}"
+		if [ "$drop" = - ]; then expect_fail "sysctl $key (with every namespace)"; else expect_fail "sysctl $key without a $drop namespace"; fi
 		rm_ctr
 		if [ "$drop" != - ]; then
 			newid
