@@ -6,6 +6,15 @@
 # rule and an allow-list seccomp profile; a program inside compares what it
 # sees with config.json.  crun's tests run `crun --cgroup-manager cgroupfs
 # --root R run --config config.json ID` in the bundle directory.
+#
+# Validating with crun 1.8 on a hybrid host: it refuses to run while
+# /sys/fs/cgroup/unified/cgroup.controllers lists any controller (hugetlb
+# on this machine), even with --cgroup-manager=disabled.  As root, run it in
+# a private mount namespace with that file covered, e.g. a wrapper named
+# crun: unshare -m sh -c 'mount --bind /empty-file
+# /sys/fs/cgroup/unified/cgroup.controllers && exec /usr/bin/crun "$@"' crun "$@"
+# (rootless crun cannot be validated that way; its cgroup tests need
+# --cgroup-manager=cgroupfs, which that host refuses).
 . "$(dirname "$0")/../lib.sh"
 
 RT_CAPS='["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW",
