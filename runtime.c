@@ -705,7 +705,42 @@ struct json {
 	jsmntok_t *tok;
 	int ntok;
 	char err[256];   /* what was wrong, and where */
+	struct json_mem *mem; /* what was allocated for this document */
 };
+
+/*
+ * Everything made from a document (the arrays of its config or state) is
+ * linked into the document's list as it is allocated, so that json_free()
+ * releases it all, also after a parse that failed half-way with a longjmp.
+ * The runtime itself never frees a config (it exits); the tests and the
+ * fuzz targets parse many and must not leak.
+ */
+struct json_mem {
+	struct json_mem *next;
+	max_align_t data[];
+};
+
+/* Zeroed memory that lives as long as the document j. */
+static void *json_alloc(struct json *j, size_t n)
+{
+	struct json_mem *m = xmalloc(sizeof *m + n);
+	m->next = j->mem;
+	j->mem = m;
+	return m->data;
+}
+
+/* The tokens and all that json_alloc() gave out for j (not j->buf). */
+static void json_free(struct json *j)
+{
+	for (struct json_mem *m = j->mem, *next; m; m = next) {
+		next = m->next;
+		free(m);
+	}
+	j->mem = NULL;
+	free(j->tok);
+	j->tok = NULL;
+	j->ntok = 0;
+}
 
 static PRINTF(3, 4) int json_fail(struct json *j, size_t pos, const char *fmt, ...)
 {
@@ -1998,7 +2033,7 @@ static void cfg_strv(struct cfg_parser *p, int tok, const struct field *f, struc
 	int n = p->j->tok[tok].size;
 	if (n > f->max)
 		cfg_error(p, tok, "more than %lld entries", (long long)f->max);
-	sv->v = xmalloc(sizeof(char *) * (size_t)(n + 1));
+	sv->v = json_alloc(p->j, sizeof(char *) * (size_t)(n + 1));
 	sv->n = n;
 	for (int k = 0, t = tok + 1; k < n; k++, t++)
 		sv->v[k] = (char *)cfg_string(p, t);
@@ -2036,7 +2071,7 @@ static void cfg_value(struct cfg_parser *p, int tok, const struct field *f, void
 		cfg_expect(p, tok, JSMN_OBJECT);
 		if (t->size > f->max)
 			cfg_error(p, tok, "more than %lld entries", (long long)f->max);
-		m->v = xmalloc(sizeof(struct kv) * (size_t)t->size);
+		m->v = json_alloc(p->j, sizeof(struct kv) * (size_t)t->size);
 		for (int k = 0, i = tok + 1; k < t->size; k++, i += 2) {
 			m->v[k].k = p->j->buf + p->j->tok[i].start;
 			m->v[k].v = cfg_string(p, i + 1);
@@ -2060,7 +2095,7 @@ static void cfg_value(struct cfg_parser *p, int tok, const struct field *f, void
 		if (t->size > f->max)
 			cfg_error(p, tok, "more than %lld entries", (long long)f->max);
 		a->n = t->size;
-		a->v = xmalloc(s->size * (size_t)t->size);
+		a->v = json_alloc(p->j, s->size * (size_t)t->size);
 		for (int k = 0, i = tok + 1; k < t->size; k++) {
 			char *elem = (char *)a->v + s->size * (size_t)k;
 			if (f->type == F_MAPOBJ) {
@@ -2155,7 +2190,7 @@ static const struct mount_opt {
 	{ "tmpcopyup", MO_COPYUP, 0 }, { "idmap", MO_IDMAP, 0 }, { "ridmap", MO_IDMAP, 0 },
 };
 
-static int cfg_mount_options(struct mount_cfg *m, char *err, size_t errsize)
+static int cfg_mount_options(struct json *j, struct mount_cfg *m, char *err, size_t errsize)
 {
 	size_t datalen = 1;
 	(void)err; /* (no option is refused any more: unknown ones are data) */
@@ -2163,7 +2198,7 @@ static int cfg_mount_options(struct mount_cfg *m, char *err, size_t errsize)
 
 	for (int i = 0; i < m->options.n; i++)
 		datalen += strlen(m->options.v[i]) + 1;
-	m->data = xmalloc(datalen);
+	m->data = json_alloc(j, datalen);
 	for (int i = 0; i < m->options.n; i++) {
 		const char *o = m->options.v[i];
 		const struct mount_opt *mo = NULL;
@@ -2381,7 +2416,7 @@ static int cfg_validate(struct config *c, char *err, size_t n)
 		char why[160];
 		if (!m->destination[0])
 			FAIL("mounts[%d].destination: must not be empty", i);
-		if (cfg_mount_options(m, why, sizeof why) < 0)
+		if (cfg_mount_options(&c->json, m, why, sizeof why) < 0)
 			FAIL("mounts[%d].options: %s", i, why);
 		if (!m->uid_mappings.n != !m->gid_mappings.n)
 			FAIL("mounts[%d].%s: uidMappings and gidMappings go together", i,
@@ -2474,23 +2509,46 @@ static int cfg_validate(struct config *c, char *err, size_t n)
 }
 
 /*
+ * Parse the document in buf, which must be an object, into dst through
+ * schema s.  Returns 0, or -1 with j->err set; what was allocated until
+ * then is in j's list either way.
+ */
+static int cfg_parse_object(struct json *j, char *buf, size_t len, const struct schema *s, void *dst)
+{
+	struct cfg_parser p = { .j = j };
+
+	if (json_parse(j, buf, len) < 0)
+		return -1;
+	if (j->tok[0].type != JSMN_OBJECT) {
+		snprintf(j->err, sizeof j->err, "the top-level value must be an object");
+		return -1;
+	}
+	if (setjmp(p.fail))
+		return -1;
+	cfg_object(&p, 0, s, dst);
+	return 0;
+}
+
+/*
  * Parse and validate a config document held in buf (which is kept: the
  * config's strings point into it).  Returns 0, or -1 with c->json.err set.
  */
 static int cfg_parse(struct config *c, char *buf, size_t len)
 {
-	struct cfg_parser p = { .j = &c->json };
-
-	if (json_parse(&c->json, buf, len) < 0)
+	if (cfg_parse_object(&c->json, buf, len, &config_s, c) < 0)
 		return -1;
-	if (c->json.tok[0].type != JSMN_OBJECT) {
-		snprintf(c->json.err, sizeof c->json.err, "the top-level value must be an object");
-		return -1;
-	}
-	if (setjmp(p.fail))
-		return -1;
-	cfg_object(&p, 0, &config_s, c);
 	return cfg_validate(c, c->json.err, sizeof c->json.err);
+}
+
+/* Release what cfg_parse() and cfg_load() made, with the malloc'd buf that
+ * cfg_parse() was given.  c->bundle is not ours: it may be the state's.
+ * (Only the tests and the fuzz targets free: the runtime exits.) */
+static UNUSED void cfg_free(struct config *c)
+{
+	json_free(&c->json);
+	free(c->json.buf);
+	free(c->raw);
+	memset(c, 0, sizeof *c);
 }
 
 /*

@@ -138,57 +138,12 @@ static void on_watchdog(int sig)
 static struct config cfg;
 static bool cfg_used;
 
-static void free_fields(const struct schema *s, void *obj);
-
-static void free_value(const struct field *f, void *p)
-{
-	switch (f->type) {
-	case F_STRV:
-		free(((struct strv *)p)->v);
-		break;
-	case F_KVS:
-		free(((struct kvs *)p)->v);
-		break;
-	case F_OBJ:
-	case F_HASOBJ:
-		free_fields(f->sub, p);
-		break;
-	case F_ARR:
-	case F_MAPOBJ: {
-		const struct schema *s = f->sub;
-		struct arr *a = p;
-		for (int k = 0; a->v && k < a->n; k++) {
-			char *elem = (char *)a->v + s->size * (size_t)k;
-			if (s->nfields == 1 && !s->fields[0].name[0])
-				free_value(&s->fields[0], elem);
-			else
-				free_fields(s, elem);
-		}
-		free(a->v);
-		break;
-	}
-	default:
-		break;
-	}
-}
-
-static void free_fields(const struct schema *s, void *obj)
-{
-	for (size_t i = 0; i < s->nfields; i++)
-		free_value(&s->fields[i], (char *)obj + s->fields[i].off);
-}
-
-/* Everything cfg_parse() allocated, walking the same tables it filled. */
+/* Everything cfg_parse() allocated, and the document. */
 static void config_free(void)
 {
 	if (!cfg_used)
 		return;
-	for (int i = 0; cfg.mounts.v && i < cfg.mounts.n; i++)
-		free(ARR_AT(cfg.mounts, struct mount_cfg, i)->data);
-	free_fields(&config_s, &cfg);
-	free(cfg.json.tok);
-	free(cfg.json.buf);
-	memset(&cfg, 0, sizeof cfg);
+	cfg_free(&cfg);
 	cfg_used = false;
 }
 
