@@ -2816,6 +2816,27 @@ static enum status state_status(const struct state *s)
 }
 
 /*
+ * Parse a state.json document held in buf (kept, like a config's).  It
+ * looks at nothing on the host: the status is state_load's.  Returns 0,
+ * or -1 with s->json.err set.
+ */
+static int state_parse(struct state *s, char *buf, size_t len)
+{
+	return cfg_parse_object(&s->json, buf, len, &state_s, s);
+}
+
+/* Release what state_parse() made and its buf; the directory stays open. */
+static UNUSED void state_free(struct state *s)
+{
+	int dirfd = s->dirfd;
+
+	json_free(&s->json);
+	free(s->json.buf);
+	memset(s, 0, sizeof *s);
+	s->dirfd = dirfd;
+}
+
+/*
  * Load the state of container id.  Returns 0, or -1 with errno ENOENT when
  * there is no such container.  A directory without state.json is one whose
  * create is still under way, or crashed: it is reported as "creating".
@@ -2840,12 +2861,8 @@ static int state_load(int rootfd, const char *id, struct state *s)
 		s->status = ST_CREATING;
 		return 0;
 	}
-	struct cfg_parser p = { .j = &s->json };
-	if (json_parse(&s->json, buf, len) < 0 || s->json.tok[0].type != JSMN_OBJECT)
+	if (state_parse(s, buf, len) < 0)
 		die("state of %s is corrupt: %s", id, s->json.err);
-	if (setjmp(p.fail))
-		die("state of %s is corrupt: %s", id, s->json.err);
-	cfg_object(&p, 0, &state_s, s);
 	s->status = state_status(s);
 	return 0;
 }

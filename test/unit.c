@@ -1,6 +1,7 @@
 /*
  * Unit tests for ocirun: the JSON reader, config.json parsing and
- * validation, config file reading, ids, signals and the rootfs resolver.
+ * validation, config file reading, ids, signals, the rootfs resolver and
+ * state.json parsing.
  *
  * Built by `make test/unit` into build/unit (glibc, ASan + UBSan); run it
  * from the repository root.  One line per test ("ok NAME", "FAIL NAME:
@@ -1570,6 +1571,76 @@ static void test_json_path_in_cfg_errors(void)
 	CHECK_STREQ(cfg.json.err, "process.user.additionalGids[2]: must be an integer");
 }
 
+/* === 11. state.json ===================================================== */
+
+/* The state a test parsed, freed before the next one. */
+static struct state st;
+
+/* Parse a state document written with ' for " (copied: parsing decodes
+ * in place, and the state keeps the buffer). */
+static int parse_state_sq(const char *text)
+{
+	size_t len = strlen(text);
+	char *doc = malloc(len ? len : 1);
+	if (!doc)
+		abort();
+	for (size_t i = 0; i < len; i++)
+		doc[i] = text[i] == '\'' ? '"' : text[i];
+	state_free(&st);
+	memset(&st, 0, sizeof st);
+	st.dirfd = -1;
+	return state_parse(&st, doc, len);
+}
+
+#define STATE_DOC "'ociVersion':'1.3.0','id':'c1','pid':42,'bundle':'/b'"
+
+static void test_state_parse_reads_fields(void)
+{
+	int r = parse_state_sq("{" STATE_DOC ",'annotations':{'a':'1'},'created':'now','owner':'0',"
+			       "'pidStartTime':12345,'rootless':true,'cgroupPath':'/ocirun/c1'}");
+	CHECK(r == 0, "refused: %s", st.json.err);
+	CHECK_STREQ(st.id, "c1");
+	CHECK_INTEQ(st.pid.v, 42);
+	CHECK_STREQ(st.bundle, "/b");
+	CHECK_INTEQ(st.annotations.n, 1);
+	CHECK_STREQ(st.annotations.v[0].v, "1");
+	CHECK_INTEQ(st.start_time.v, 12345);
+	CHECK(st.rootless, "rootless not set");
+	CHECK_STREQ(st.cgroup, "/ocirun/c1");
+}
+
+/* state_load dies on these; state_parse must return instead, so that a
+ * fuzz target can feed it anything. */
+static void test_state_parse_refuses_corrupt_documents(void)
+{
+	static const struct { const char *doc, *want; } bad[] = {
+		{ "{" STATE_DOC, "invalid JSON" },
+		{ "[1]", "top-level value must be an object" },
+		{ "{'ociVersion':'1.3.0','id':'c1','bundle':'/b'}", "\"pid\" is required" },
+		{ "{" STATE_DOC ",'annotations':{'a':1}}", "annotations.a: must be a string" },
+		{ "{" STATE_DOC ",'pidStartTime':-1}", "pidStartTime: -1 out of range" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		CHECK(parse_state_sq(bad[i].doc) == -1, "accepted %s", bad[i].doc);
+		CHECK_CONTAINS(st.json.err, bad[i].want);
+	}
+}
+
+static void test_state_parse_reads_what_state_save_writes(void)
+{
+	struct state s = { .id = "c1", .bundle = "/b", .created = "2026-12-04T00:00:00Z", .owner = "0",
+			   .pid = { 42, true }, .start_time = { 7, true }, .rootless = true, .cgroup = "/c" };
+	struct jw w = { .indent = -1 };
+	state_write_json(&w, &s, ST_CREATED, true);
+	state_free(&st);
+	st.dirfd = -1;
+	int r = state_parse(&st, w.buf, w.len);  /* st owns w.buf now */
+	CHECK(r == 0, "refused: %s", st.json.err);
+	CHECK_STREQ(st.id, "c1");
+	CHECK_INTEQ(st.start_time.v, 7);
+	CHECK_STREQ(st.cgroup, "/c");
+}
+
 /* === main =============================================================== */
 
 /* === hardening helpers =================================================== */
@@ -1762,6 +1833,12 @@ int main(void)
 	run("close_fds_except keeps stdio, the preserved and the kept descriptors only", test_close_fds_except);
 	run("seccomp errnoRet and defaultErrnoRet must be 1..4095 (0..65535 for SCMP_ACT_TRACE)",
 	    test_seccomp_errno_range);
+
+	/* 11 */
+	run("state_parse reads the fields of state.json", test_state_parse_reads_fields);
+	run("state_parse refuses corrupt documents without exiting", test_state_parse_refuses_corrupt_documents);
+	run("state_parse reads what state_save writes", test_state_parse_reads_what_state_save_writes);
+	state_free(&st);
 
 	printf("%d passed, %d failed, %d skipped\n", T.passed, T.nfailed, T.nskipped);
 	return T.nfailed ? 1 : 0;
