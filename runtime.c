@@ -199,6 +199,7 @@ static struct {
 	bool log_json;   /* --log-format json */
 	bool debug;      /* --debug */
 	int report_fd;   /* in the init: sync socket to the parent, else -1 */
+	bool quiet;      /* no warnings: the fuzz targets parse millions of configs */
 } g_err = { .log_fd = -1, .report_fd = -1 };
 
 static void log_line(const char *level, const char *msg)
@@ -313,6 +314,8 @@ static NORETURN PRINTF(1, 2) void die_errno(const char *fmt, ...)
 static PRINTF(1, 2) void warn(const char *fmt, ...)
 {
 	va_list ap;
+	if (g_err.quiet)
+		return;
 	va_start(ap, fmt);
 	vreport("warning", 0, fmt, ap);
 	va_end(ap);
