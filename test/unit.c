@@ -148,9 +148,28 @@ static void config_free(void)
 	cfg_used = false;
 }
 
+/* UNIT_SEED_DIR=DIR: each document a test parses is also written to
+ * DIR/KIND/unit-N.json, as seeds for the fuzz targets (test/fuzz/seeds.sh). */
+static void save_seed(const char *kind, const char *bytes, size_t len)
+{
+	static int n;
+	const char *dir = getenv("UNIT_SEED_DIR");
+	char path[PATH_MAX];
+
+	if (!dir || !*dir)
+		return;
+	snprintf(path, sizeof path, "%s/%s/unit-%04d.json", dir, kind, n++);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		(void)!write_all(fd, bytes, len);
+		close(fd);
+	}
+}
+
 /* Parse exactly len bytes (copied into a buffer of exactly that size). */
 static int parse_raw(const char *bytes, size_t len)
 {
+	save_seed("config", bytes, len);
 	config_free();
 	char *buf = malloc(len ? len : 1);
 	if (!buf)
@@ -1586,6 +1605,7 @@ static int parse_state_sq(const char *text)
 		abort();
 	for (size_t i = 0; i < len; i++)
 		doc[i] = text[i] == '\'' ? '"' : text[i];
+	save_seed("state", doc, len);
 	state_free(&st);
 	memset(&st, 0, sizeof st);
 	st.dirfd = -1;
