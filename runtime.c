@@ -4497,6 +4497,7 @@ static int seccomp_compile(const struct seccomp_cfg *sc, uint32_t arch, struct b
 			   size_t errsize)
 {
 	int rc = -1, mfd = -1;
+	void *buf = NULL;  /* the program; out->insns only once it passed bpf_check */
 	uint32_t def = scmp_action(sc->default_action, &sc->default_errno_ret);
 	scmp_filter_ctx ctx = seccomp_init(def);
 #define FAIL(...) do { snprintf(err, errsize, __VA_ARGS__); goto out; } while (0)
@@ -4558,13 +4559,15 @@ static int seccomp_compile(const struct seccomp_cfg *sc, uint32_t arch, struct b
 	if (mfd < 0 || seccomp_export_bpf(ctx, mfd) < 0)
 		FAIL("linux.seccomp: cannot export the filter");
 	off_t len = lseek(mfd, 0, SEEK_END);
-	void *buf = len > 0 ? xmalloc((size_t)len) : NULL;
+	buf = len > 0 ? xmalloc((size_t)len) : NULL;
 	if (!buf || pread(mfd, buf, (size_t)len, 0) != len)
 		FAIL("linux.seccomp: cannot read the filter back");
 	if (bpf_from_bytes(out, buf, (size_t)len, err, errsize) < 0)
 		goto out;
 	rc = 0;
 out:
+	if (rc < 0)
+		free(buf);
 	if (mfd >= 0)
 		close(mfd);
 	if (ctx)
