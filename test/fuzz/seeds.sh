@@ -98,7 +98,7 @@ mkdir "$tmp/root" "$tmp/rootless"
 
 # states like those state_save writes, for a root and a rootless container
 seed state <<'EOF'
-{"ociVersion":"1.3.0","id":"c1","status":"created","pid":4242,"bundle":"/run/b","annotations":{"org.test":"x"},"created":"2026-12-04T10:00:00.000000000Z","owner":"0","pidStartTime":123456,"rootless":false,"cgroupPath":"/sys/fs/cgroup/ocirun/c1"}
+{"ociVersion":"1.3.0","id":"c1","status":"created","pid":4242,"bundle":"/run/b","annotations":{"org.test":"x"},"created":"2026-12-04T10:00:00.000000000Z","owner":"0","pidStartTime":123456,"pidNamespace":4026532210,"mountNamespace":4026532208,"rootless":false,"cgroupPath":"/sys/fs/cgroup/ocirun/c1"}
 EOF
 seed state <<'EOF'
 {"ociVersion":"1.3.0","id":"my_container-1.2+x","status":"created","pid":1,"bundle":"/home/u/b","annotations":{},"created":"2026-12-04T10:00:00Z","owner":"1000","pidStartTime":9,"rootless":true}
