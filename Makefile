@@ -5,6 +5,9 @@
 #   make check        everything above + unit tests + helpers + build/ocirun-killpoints
 #                     (the crash tests' fault-injection build), then test/run.sh
 #   make check-dev    the whole integration suite with ./ocirun-dev (ASan + UBSan)
+#   make fuzz         libFuzzer with ASan + UBSan on the config, state.json and
+#                     seccomp parsers, FUZZ_TIME seconds in total (default 60;
+#                     see "fuzzing" below)
 #   make demo         busybox container as an unprivileged user
 #   make size         stripped size of ./ocirun with and without libseccomp
 #   make install      $(DESTDIR)$(PREFIX)/bin/ocirun (+ the man page)
@@ -241,6 +244,12 @@ UNIT_CMD   = $(strip $(CC) $(STD) $(WARN) $(SAN) $(DEFS) $(SC_HOST_FLAGS) -DOCIR
 GEN_CMD    = $(strip $(CC) $(STD) $(WARN) -O2 $(DEFS) $(SC_HOST_FLAGS) -DOCIRUN_NO_MAIN -I. \
              $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) seccomp_gen/seccomp_gen.c -o seccomp_gen/seccomp_gen \
              $(SC_HOST_LIBS) $(LDLIBS))
+# the fuzz targets: clang (libFuzzer is clang's), glibc, system libseccomp
+FUZZ_CC   ?= clang
+FUZZ_CMD   = $(strip $(FUZZ_CC) $(STD) $(WARN) -O1 -g -fno-omit-frame-pointer \
+             -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+             $(DEFS) $(SC_HOST_FLAGS) -DOCIRUN_NO_MAIN -I. $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) \
+             test/fuzz/fuzz.c -o build/fuzz/fuzz $(SC_HOST_LIBS) $(LDLIBS))
 HELPER_CMD = $(strip $(MUSL_CC) $(HLP_CFLAGS) -I. $(KHDR_INC) \
              $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(1) -o $(2) $(LDLIBS))
 # check-cross: the unit tests with musl, static, no sanitizers (qemu-user
@@ -262,7 +271,7 @@ COMMON_DEPS := jsmn.h $(BUILDINFO) Makefile $(TC_STAMP)
 
 .PHONY: all dev unit test/unit test-helpers seccomp-gen check check-dev size demo clean \
         distclean install uninstall deps FORCE nolibseccomp toolchain native-only \
-        cross-test-bins release release-row check-cross cross-kernel
+        cross-test-bins release release-row check-cross cross-kernel fuzz fuzz-run
 ifneq ($(TOOLCHAIN),native)
 .PHONY: ocirun
 endif
@@ -290,7 +299,7 @@ endif
 
 # Write-if-changed stamp: make re-checks its mtime after the recipe, so
 # dependents rebuild only when the content really changed.
-BUILDINFO_VARS := OCIRUN_CMD NOSC_CMD KP_CMD UNSEALED_CMD $(if $(filter native,$(TOOLCHAIN)),DEV_CMD UNIT_CMD GEN_CMD) \
+BUILDINFO_VARS := OCIRUN_CMD NOSC_CMD KP_CMD UNSEALED_CMD $(if $(filter native,$(TOOLCHAIN)),DEV_CMD UNIT_CMD GEN_CMD FUZZ_CMD) \
                   XUNIT_CMD VMINIT_CMD
 $(BUILDINFO): FORCE
 	@mkdir -p $(@D)
@@ -354,7 +363,7 @@ nolibseccomp: $(NOSC_BIN)
 # ---- cross builds and their tests (see "Boards and kernels" in README) ----
 
 # The host's test programs run on the host: not in a cross build.
-dev check check-dev test-helpers seccomp-gen demo: native-only
+dev check check-dev test-helpers seccomp-gen demo fuzz fuzz-run: native-only
 native-only:
 ifneq ($(TOOLCHAIN),native)
 	@echo "make: this target is for the host build, not ARCH=$(ARCH) (see make check-cross)" >&2; exit 2
@@ -457,6 +466,38 @@ check-dev: dev test-helpers $(KP_BIN)
 	OCIRUN=$(CURDIR)/ocirun-dev OCIRUN_DEV= DEV_FILES= OCIRUN_KILLPOINTS=$(CURDIR)/$(KP_BIN) \
 	HELPERS=$(CURDIR)/build/helpers OCIRUN_TEST_TAG=dev SUITE_TIMEOUT=1500 \
 	    test/run.sh
+
+# ---- fuzzing (test/fuzz/: fuzz.c, seeds.sh, run.sh) ----
+# make fuzz: clang and its fuzzer runtime from Debian (scripts/deps.sh fuzz;
+# SKIP, and success, when they cannot be installed), build/fuzz/fuzz with
+# libFuzzer, ASan and UBSan (no recovery: any report stops it), seed corpora
+# made anew from the spec's and the tests' configs, then the targets config,
+# state and seccomp one after the other.  FUZZ_TIME is the total time in
+# seconds, split evenly over the three (CI: make fuzz FUZZ_TIME=30); each
+# input has at most FUZZ_MAX_LEN bytes and FUZZ_TIMEOUT seconds.  Fails on
+# any crash, leak, timeout or sanitizer report.  The corpora grow in
+# build/fuzz/corpus/ from run to run; a finding is build/fuzz/TARGET-crash-*,
+# replayed with build/fuzz/TARGET FILE.
+FUZZ_TIME    ?= 60
+FUZZ_MAX_LEN ?= 65536
+FUZZ_TIMEOUT ?= 10
+FUZZ_TARGETS := config state seccomp
+
+fuzz:
+	@if scripts/deps.sh fuzz; then \
+	    $(MAKE) --no-print-directory fuzz-run; \
+	else \
+	    echo "SKIP make fuzz: what scripts/deps.sh fuzz needs (clang, libclang-rt-14-dev) could not be installed"; \
+	fi
+
+build/fuzz/fuzz: test/fuzz/fuzz.c runtime.c $(COMMON_DEPS)
+	@mkdir -p $(@D)
+	$(FUZZ_CMD)
+	@cd $(@D) && for t in $(FUZZ_TARGETS); do ln -f fuzz $$t; done
+
+fuzz-run: build/fuzz/fuzz $(UNIT_BIN) $(OCIRUN_BIN)
+	@FUZZ_TIME=$(FUZZ_TIME) FUZZ_MAX_LEN=$(FUZZ_MAX_LEN) FUZZ_TIMEOUT=$(FUZZ_TIMEOUT) \
+	FUZZ_TARGETS='$(FUZZ_TARGETS)' test/fuzz/run.sh build/fuzz/fuzz $(OCIRUN_BIN) $(UNIT_BIN)
 
 # Both binaries are stripped (-s).  With SECCOMP=precompiled ./ocirun has no
 # libseccomp either, so there is nothing to compare.

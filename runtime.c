@@ -199,6 +199,7 @@ static struct {
 	bool log_json;   /* --log-format json */
 	bool debug;      /* --debug */
 	int report_fd;   /* in the init: sync socket to the parent, else -1 */
+	bool quiet;      /* no warnings: the fuzz targets parse millions of configs */
 } g_err = { .log_fd = -1, .report_fd = -1 };
 
 static void log_line(const char *level, const char *msg)
@@ -313,6 +314,8 @@ static NORETURN PRINTF(1, 2) void die_errno(const char *fmt, ...)
 static PRINTF(1, 2) void warn(const char *fmt, ...)
 {
 	va_list ap;
+	if (g_err.quiet)
+		return;
 	va_start(ap, fmt);
 	vreport("warning", 0, fmt, ap);
 	va_end(ap);
@@ -705,7 +708,42 @@ struct json {
 	jsmntok_t *tok;
 	int ntok;
 	char err[256];   /* what was wrong, and where */
+	struct json_mem *mem; /* what was allocated for this document */
 };
+
+/*
+ * Everything made from a document (the arrays of its config or state) is
+ * linked into the document's list as it is allocated, so that json_free()
+ * releases it all, also after a parse that failed half-way with a longjmp.
+ * The runtime itself never frees a config (it exits); the tests and the
+ * fuzz targets parse many and must not leak.
+ */
+struct json_mem {
+	struct json_mem *next;
+	max_align_t data[];
+};
+
+/* Zeroed memory that lives as long as the document j. */
+static void *json_alloc(struct json *j, size_t n)
+{
+	struct json_mem *m = xmalloc(sizeof *m + n);
+	m->next = j->mem;
+	j->mem = m;
+	return m->data;
+}
+
+/* The tokens and all that json_alloc() gave out for j (not j->buf). */
+static void json_free(struct json *j)
+{
+	for (struct json_mem *m = j->mem, *next; m; m = next) {
+		next = m->next;
+		free(m);
+	}
+	j->mem = NULL;
+	free(j->tok);
+	j->tok = NULL;
+	j->ntok = 0;
+}
 
 static PRINTF(3, 4) int json_fail(struct json *j, size_t pos, const char *fmt, ...)
 {
@@ -1998,7 +2036,7 @@ static void cfg_strv(struct cfg_parser *p, int tok, const struct field *f, struc
 	int n = p->j->tok[tok].size;
 	if (n > f->max)
 		cfg_error(p, tok, "more than %lld entries", (long long)f->max);
-	sv->v = xmalloc(sizeof(char *) * (size_t)(n + 1));
+	sv->v = json_alloc(p->j, sizeof(char *) * (size_t)(n + 1));
 	sv->n = n;
 	for (int k = 0, t = tok + 1; k < n; k++, t++)
 		sv->v[k] = (char *)cfg_string(p, t);
@@ -2036,7 +2074,7 @@ static void cfg_value(struct cfg_parser *p, int tok, const struct field *f, void
 		cfg_expect(p, tok, JSMN_OBJECT);
 		if (t->size > f->max)
 			cfg_error(p, tok, "more than %lld entries", (long long)f->max);
-		m->v = xmalloc(sizeof(struct kv) * (size_t)t->size);
+		m->v = json_alloc(p->j, sizeof(struct kv) * (size_t)t->size);
 		for (int k = 0, i = tok + 1; k < t->size; k++, i += 2) {
 			m->v[k].k = p->j->buf + p->j->tok[i].start;
 			m->v[k].v = cfg_string(p, i + 1);
@@ -2060,7 +2098,7 @@ static void cfg_value(struct cfg_parser *p, int tok, const struct field *f, void
 		if (t->size > f->max)
 			cfg_error(p, tok, "more than %lld entries", (long long)f->max);
 		a->n = t->size;
-		a->v = xmalloc(s->size * (size_t)t->size);
+		a->v = json_alloc(p->j, s->size * (size_t)t->size);
 		for (int k = 0, i = tok + 1; k < t->size; k++) {
 			char *elem = (char *)a->v + s->size * (size_t)k;
 			if (f->type == F_MAPOBJ) {
@@ -2155,7 +2193,7 @@ static const struct mount_opt {
 	{ "tmpcopyup", MO_COPYUP, 0 }, { "idmap", MO_IDMAP, 0 }, { "ridmap", MO_IDMAP, 0 },
 };
 
-static int cfg_mount_options(struct mount_cfg *m, char *err, size_t errsize)
+static int cfg_mount_options(struct json *j, struct mount_cfg *m, char *err, size_t errsize)
 {
 	size_t datalen = 1;
 	(void)err; /* (no option is refused any more: unknown ones are data) */
@@ -2163,7 +2201,7 @@ static int cfg_mount_options(struct mount_cfg *m, char *err, size_t errsize)
 
 	for (int i = 0; i < m->options.n; i++)
 		datalen += strlen(m->options.v[i]) + 1;
-	m->data = xmalloc(datalen);
+	m->data = json_alloc(j, datalen);
 	for (int i = 0; i < m->options.n; i++) {
 		const char *o = m->options.v[i];
 		const struct mount_opt *mo = NULL;
@@ -2381,7 +2419,7 @@ static int cfg_validate(struct config *c, char *err, size_t n)
 		char why[160];
 		if (!m->destination[0])
 			FAIL("mounts[%d].destination: must not be empty", i);
-		if (cfg_mount_options(m, why, sizeof why) < 0)
+		if (cfg_mount_options(&c->json, m, why, sizeof why) < 0)
 			FAIL("mounts[%d].options: %s", i, why);
 		if (!m->uid_mappings.n != !m->gid_mappings.n)
 			FAIL("mounts[%d].%s: uidMappings and gidMappings go together", i,
@@ -2474,23 +2512,46 @@ static int cfg_validate(struct config *c, char *err, size_t n)
 }
 
 /*
+ * Parse the document in buf, which must be an object, into dst through
+ * schema s.  Returns 0, or -1 with j->err set; what was allocated until
+ * then is in j's list either way.
+ */
+static int cfg_parse_object(struct json *j, char *buf, size_t len, const struct schema *s, void *dst)
+{
+	struct cfg_parser p = { .j = j };
+
+	if (json_parse(j, buf, len) < 0)
+		return -1;
+	if (j->tok[0].type != JSMN_OBJECT) {
+		snprintf(j->err, sizeof j->err, "the top-level value must be an object");
+		return -1;
+	}
+	if (setjmp(p.fail))
+		return -1;
+	cfg_object(&p, 0, s, dst);
+	return 0;
+}
+
+/*
  * Parse and validate a config document held in buf (which is kept: the
  * config's strings point into it).  Returns 0, or -1 with c->json.err set.
  */
 static int cfg_parse(struct config *c, char *buf, size_t len)
 {
-	struct cfg_parser p = { .j = &c->json };
-
-	if (json_parse(&c->json, buf, len) < 0)
+	if (cfg_parse_object(&c->json, buf, len, &config_s, c) < 0)
 		return -1;
-	if (c->json.tok[0].type != JSMN_OBJECT) {
-		snprintf(c->json.err, sizeof c->json.err, "the top-level value must be an object");
-		return -1;
-	}
-	if (setjmp(p.fail))
-		return -1;
-	cfg_object(&p, 0, &config_s, c);
 	return cfg_validate(c, c->json.err, sizeof c->json.err);
+}
+
+/* Release what cfg_parse() and cfg_load() made, with the malloc'd buf that
+ * cfg_parse() was given.  c->bundle is not ours: it may be the state's.
+ * (Only the tests and the fuzz targets free: the runtime exits.) */
+static UNUSED void cfg_free(struct config *c)
+{
+	json_free(&c->json);
+	free(c->json.buf);
+	free(c->raw);
+	memset(c, 0, sizeof *c);
 }
 
 /*
@@ -2758,6 +2819,27 @@ static enum status state_status(const struct state *s)
 }
 
 /*
+ * Parse a state.json document held in buf (kept, like a config's).  It
+ * looks at nothing on the host: the status is state_load's.  Returns 0,
+ * or -1 with s->json.err set.
+ */
+static int state_parse(struct state *s, char *buf, size_t len)
+{
+	return cfg_parse_object(&s->json, buf, len, &state_s, s);
+}
+
+/* Release what state_parse() made and its buf; the directory stays open. */
+static UNUSED void state_free(struct state *s)
+{
+	int dirfd = s->dirfd;
+
+	json_free(&s->json);
+	free(s->json.buf);
+	memset(s, 0, sizeof *s);
+	s->dirfd = dirfd;
+}
+
+/*
  * Load the state of container id.  Returns 0, or -1 with errno ENOENT when
  * there is no such container.  A directory without state.json is one whose
  * create is still under way, or crashed: it is reported as "creating".
@@ -2782,12 +2864,8 @@ static int state_load(int rootfd, const char *id, struct state *s)
 		s->status = ST_CREATING;
 		return 0;
 	}
-	struct cfg_parser p = { .j = &s->json };
-	if (json_parse(&s->json, buf, len) < 0 || s->json.tok[0].type != JSMN_OBJECT)
+	if (state_parse(s, buf, len) < 0)
 		die("state of %s is corrupt: %s", id, s->json.err);
-	if (setjmp(p.fail))
-		die("state of %s is corrupt: %s", id, s->json.err);
-	cfg_object(&p, 0, &state_s, s);
 	s->status = state_status(s);
 	return 0;
 }
@@ -4419,6 +4497,7 @@ static int seccomp_compile(const struct seccomp_cfg *sc, uint32_t arch, struct b
 			   size_t errsize)
 {
 	int rc = -1, mfd = -1;
+	void *buf = NULL;  /* the program; out->insns only once it passed bpf_check */
 	uint32_t def = scmp_action(sc->default_action, &sc->default_errno_ret);
 	scmp_filter_ctx ctx = seccomp_init(def);
 #define FAIL(...) do { snprintf(err, errsize, __VA_ARGS__); goto out; } while (0)
@@ -4480,13 +4559,15 @@ static int seccomp_compile(const struct seccomp_cfg *sc, uint32_t arch, struct b
 	if (mfd < 0 || seccomp_export_bpf(ctx, mfd) < 0)
 		FAIL("linux.seccomp: cannot export the filter");
 	off_t len = lseek(mfd, 0, SEEK_END);
-	void *buf = len > 0 ? xmalloc((size_t)len) : NULL;
+	buf = len > 0 ? xmalloc((size_t)len) : NULL;
 	if (!buf || pread(mfd, buf, (size_t)len, 0) != len)
 		FAIL("linux.seccomp: cannot read the filter back");
 	if (bpf_from_bytes(out, buf, (size_t)len, err, errsize) < 0)
 		goto out;
 	rc = 0;
 out:
+	if (rc < 0)
+		free(buf);
 	if (mfd >= 0)
 		close(mfd);
 	if (ctx)

@@ -1,13 +1,16 @@
 #!/bin/sh
-# deps.sh [bench] -- install the Debian 12 packages that ocirun's build, test
-# suite and demo need.  Idempotent: when everything is present it only runs
-# one dpkg-query and exits 0.  "bench" adds the tools the benchmarks compare
-# against (crun, runc) and measure with (hyperfine, valgrind).
+# deps.sh [bench|fuzz] -- install the Debian 12 packages that ocirun's build,
+# test suite and demo need.  Idempotent: when everything is present it only
+# runs one dpkg-query and exits 0.  "bench" adds the tools the benchmarks
+# compare against (crun, runc) and measure with (hyperfine, valgrind).
+# "fuzz" adds clang and the runtimes of -fsanitize=fuzzer,address,undefined
+# (libclang_rt.fuzzer-x86_64.a and the sanitizers' are in libclang-rt-14-dev,
+# which clang-14 only recommends) for make fuzz.
 #
 # Not root and something missing: print the apt-get command and exit 1.
 set -eu
 
-usage() { echo "usage: $0 [bench]" >&2; exit 2; }
+usage() { echo "usage: $0 [bench|fuzz]" >&2; exit 2; }
 
 # build: compiler + make, musl for the static binary, jsmn (JSON tokenizer,
 #        copied into the tree by make), kernel UAPI headers for musl-gcc,
@@ -27,6 +30,7 @@ busybox-static uidmap jq util-linux passwd pkg-config file"
 case "${1:-}" in
     "") ;;
     bench) PKGS="$PKGS crun runc hyperfine valgrind" ;;
+    fuzz) PKGS="$PKGS clang libclang-rt-14-dev" ;;
     *) usage ;;
 esac
 [ $# -le 1 ] || usage

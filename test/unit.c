@@ -1,6 +1,7 @@
 /*
  * Unit tests for ocirun: the JSON reader, config.json parsing and
- * validation, config file reading, ids, signals and the rootfs resolver.
+ * validation, config file reading, ids, signals, the rootfs resolver and
+ * state.json parsing.
  *
  * Built by `make test/unit` into build/unit (glibc, ASan + UBSan); run it
  * from the repository root.  One line per test ("ok NAME", "FAIL NAME:
@@ -138,63 +139,37 @@ static void on_watchdog(int sig)
 static struct config cfg;
 static bool cfg_used;
 
-static void free_fields(const struct schema *s, void *obj);
-
-static void free_value(const struct field *f, void *p)
-{
-	switch (f->type) {
-	case F_STRV:
-		free(((struct strv *)p)->v);
-		break;
-	case F_KVS:
-		free(((struct kvs *)p)->v);
-		break;
-	case F_OBJ:
-	case F_HASOBJ:
-		free_fields(f->sub, p);
-		break;
-	case F_ARR:
-	case F_MAPOBJ: {
-		const struct schema *s = f->sub;
-		struct arr *a = p;
-		for (int k = 0; a->v && k < a->n; k++) {
-			char *elem = (char *)a->v + s->size * (size_t)k;
-			if (s->nfields == 1 && !s->fields[0].name[0])
-				free_value(&s->fields[0], elem);
-			else
-				free_fields(s, elem);
-		}
-		free(a->v);
-		break;
-	}
-	default:
-		break;
-	}
-}
-
-static void free_fields(const struct schema *s, void *obj)
-{
-	for (size_t i = 0; i < s->nfields; i++)
-		free_value(&s->fields[i], (char *)obj + s->fields[i].off);
-}
-
-/* Everything cfg_parse() allocated, walking the same tables it filled. */
+/* Everything cfg_parse() allocated, and the document. */
 static void config_free(void)
 {
 	if (!cfg_used)
 		return;
-	for (int i = 0; cfg.mounts.v && i < cfg.mounts.n; i++)
-		free(ARR_AT(cfg.mounts, struct mount_cfg, i)->data);
-	free_fields(&config_s, &cfg);
-	free(cfg.json.tok);
-	free(cfg.json.buf);
-	memset(&cfg, 0, sizeof cfg);
+	cfg_free(&cfg);
 	cfg_used = false;
+}
+
+/* UNIT_SEED_DIR=DIR: each document a test parses is also written to
+ * DIR/KIND/unit-N.json, as seeds for the fuzz targets (test/fuzz/seeds.sh). */
+static void save_seed(const char *kind, const char *bytes, size_t len)
+{
+	static int n;
+	const char *dir = getenv("UNIT_SEED_DIR");
+	char path[PATH_MAX];
+
+	if (!dir || !*dir)
+		return;
+	snprintf(path, sizeof path, "%s/%s/unit-%04d.json", dir, kind, n++);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		(void)!write_all(fd, bytes, len);
+		close(fd);
+	}
 }
 
 /* Parse exactly len bytes (copied into a buffer of exactly that size). */
 static int parse_raw(const char *bytes, size_t len)
 {
+	save_seed("config", bytes, len);
 	config_free();
 	char *buf = malloc(len ? len : 1);
 	if (!buf)
@@ -1615,6 +1590,128 @@ static void test_json_path_in_cfg_errors(void)
 	CHECK_STREQ(cfg.json.err, "process.user.additionalGids[2]: must be an integer");
 }
 
+/* === 11. state.json ===================================================== */
+
+/* The state a test parsed, freed before the next one. */
+static struct state st;
+
+/* Parse a state document written with ' for " (copied: parsing decodes
+ * in place, and the state keeps the buffer). */
+static int parse_state_sq(const char *text)
+{
+	size_t len = strlen(text);
+	char *doc = malloc(len ? len : 1);
+	if (!doc)
+		abort();
+	for (size_t i = 0; i < len; i++)
+		doc[i] = text[i] == '\'' ? '"' : text[i];
+	save_seed("state", doc, len);
+	state_free(&st);
+	memset(&st, 0, sizeof st);
+	st.dirfd = -1;
+	return state_parse(&st, doc, len);
+}
+
+#define STATE_DOC "'ociVersion':'1.3.0','id':'c1','pid':42,'bundle':'/b'"
+
+static void test_state_parse_reads_fields(void)
+{
+	int r = parse_state_sq("{" STATE_DOC ",'annotations':{'a':'1'},'created':'now','owner':'0',"
+			       "'pidStartTime':12345,'rootless':true,'cgroupPath':'/ocirun/c1'}");
+	CHECK(r == 0, "refused: %s", st.json.err);
+	CHECK_STREQ(st.id, "c1");
+	CHECK_INTEQ(st.pid.v, 42);
+	CHECK_STREQ(st.bundle, "/b");
+	CHECK_INTEQ(st.annotations.n, 1);
+	CHECK_STREQ(st.annotations.v[0].v, "1");
+	CHECK_INTEQ(st.start_time.v, 12345);
+	CHECK(st.rootless, "rootless not set");
+	CHECK_STREQ(st.cgroup, "/ocirun/c1");
+}
+
+/* state_load dies on these; state_parse must return instead, so that a
+ * fuzz target can feed it anything. */
+static void test_state_parse_refuses_corrupt_documents(void)
+{
+	static const struct { const char *doc, *want; } bad[] = {
+		{ "{" STATE_DOC, "invalid JSON" },
+		{ "[1]", "top-level value must be an object" },
+		{ "{'ociVersion':'1.3.0','id':'c1','bundle':'/b'}", "\"pid\" is required" },
+		{ "{" STATE_DOC ",'annotations':{'a':1}}", "annotations.a: must be a string" },
+		{ "{" STATE_DOC ",'pidStartTime':-1}", "pidStartTime: -1 out of range" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		CHECK(parse_state_sq(bad[i].doc) == -1, "accepted %s", bad[i].doc);
+		CHECK_CONTAINS(st.json.err, bad[i].want);
+	}
+}
+
+static void test_state_parse_reads_what_state_save_writes(void)
+{
+	struct state s = { .id = "c1", .bundle = "/b", .created = "2026-12-04T00:00:00Z", .owner = "0",
+			   .pid = { 42, true }, .start_time = { 7, true }, .rootless = true, .cgroup = "/c" };
+	struct jw w = { .indent = -1 };
+	state_write_json(&w, &s, ST_CREATED, true);
+	state_free(&st);
+	st.dirfd = -1;
+	int r = state_parse(&st, w.buf, w.len);  /* st owns w.buf now */
+	CHECK(r == 0, "refused: %s", st.json.err);
+	CHECK_STREQ(st.id, "c1");
+	CHECK_INTEQ(st.start_time.v, 7);
+	CHECK_STREQ(st.cgroup, "/c");
+}
+
+/* === 12. seccomp_compile =============================================== */
+
+/* AddressSanitizer counts the bytes in use; without it (the cross builds'
+ * unit tests) the leak test is skipped. */
+#if defined(__SANITIZE_ADDRESS__)
+size_t __sanitizer_get_current_allocated_bytes(void); /* <sanitizer/allocator_interface.h>, not in gcc 12 */
+#define HAVE_ALLOC_COUNT 1
+#endif
+
+/*
+ * Every syscall of this machine with two masked comparisons of its own
+ * on one argument (libseccomp merges identical ones) makes some 4700
+ * instructions: more than bpf_check allows.  The program read back from
+ * libseccomp must then be freed (LeakSanitizer in the seccomp fuzz
+ * target showed it leaked).
+ */
+static void test_seccomp_compile_frees_a_refused_program(void)
+{
+#ifndef HAVE_ALLOC_COUNT
+	skip("needs AddressSanitizer to count the bytes in use");
+#else
+	struct sbuf b = { 0 };
+	const char *sep = "";
+	sb_add(&b, "{'ociVersion':'1.0.0','linux':{'seccomp':{'defaultAction':'SCMP_ACT_ALLOW','syscalls':[");
+	for (int nr = 0; nr < 400; nr++) {
+		char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+		if (!name)
+			continue;
+		sb_add(&b, "%s{'names':['%s'],'action':'SCMP_ACT_ERRNO','args':[", sep, name);
+		for (int i = 0; i < 2; i++)
+			sb_add(&b, "%s{'index':0,'value':%llu,'op':'SCMP_CMP_MASKED_EQ'}", i ? "," : "",
+			       (nr * 2ull + i + 1) * 0x100000001ull);  /* both halves */
+		sb_add(&b, "]}");
+		sep = ",";
+		free(name);
+	}
+	sb_add(&b, "]}}}");
+	int r = parse_sq(b.s);
+	free(b.s);
+	CHECK(r == 0, "refused: %s", cfg.json.err);
+	struct bpf_prog prog;
+	char err[300];
+	size_t before = __sanitizer_get_current_allocated_bytes();
+	r = seccomp_compile(&cfg.linux.seccomp, 0, &prog, err, sizeof err);
+	size_t after = __sanitizer_get_current_allocated_bytes();
+	CHECK(r == -1, "compiled %u instructions", prog.len);
+	CHECK_CONTAINS(err, "instructions (1 to 4096 allowed)");
+	CHECK(after <= before, "%zu bytes more in use after the refusal", after - before);
+#endif
+}
+
 /* === main =============================================================== */
 
 /* === hardening helpers =================================================== */
@@ -1807,6 +1904,15 @@ int main(void)
 	run("close_fds_except keeps stdio, the preserved and the kept descriptors only", test_close_fds_except);
 	run("seccomp errnoRet and defaultErrnoRet must be 1..4095 (0..65535 for SCMP_ACT_TRACE)",
 	    test_seccomp_errno_range);
+
+	/* 11 */
+	run("state_parse reads the fields of state.json", test_state_parse_reads_fields);
+	run("state_parse refuses corrupt documents without exiting", test_state_parse_refuses_corrupt_documents);
+	run("state_parse reads what state_save writes", test_state_parse_reads_what_state_save_writes);
+	state_free(&st);
+
+	/* 12 */
+	run("seccomp_compile frees the program it refuses as too long", test_seccomp_compile_frees_a_refused_program);
 
 	printf("%d passed, %d failed, %d skipped\n", T.passed, T.nfailed, T.nskipped);
 	return T.nfailed ? 1 : 0;
