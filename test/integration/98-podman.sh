@@ -82,9 +82,11 @@ EOF
 }
 
 # pm ARGS...: podman as $MODE with the private configuration (stdin kept)
-pm() {
+pm() (
 	local d
 	d=$(pm_dir "$MODE")
+	# conmon writes an "oom" file into its working directory: keep it here
+	cd "$d" || exit 1
 	if [ "$MODE" = user ]; then
 		as_user env HOME="$d/home" XDG_RUNTIME_DIR="$d/xdg" XDG_CONFIG_HOME="$d/home/.config" \
 			XDG_DATA_HOME="$d/data" CONTAINERS_CONF="$d/containers.conf" \
@@ -97,7 +99,7 @@ pm() {
 			timeout -k 5 "$PM_TIMEOUT" podman --root "$d/root" --runroot "$d/runroot" \
 			--tmpdir "$d/tmp" "$@"
 	fi
-}
+)
 # p ARGS...: pm with stdin /dev/null; sets RC OUT ERR (OUT without \r)
 p() {
 	local o=$WDIR/.po.$BASHPID e=$WDIR/.pe.$BASHPID

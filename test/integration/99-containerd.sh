@@ -47,9 +47,6 @@ last_rt_error() {
 	[ -s "$CD/log/argv.log" ] || return 0
 	printf '\n     last runtime calls:\n%s' "$(tail -n 3 "$CD/log/argv.log" | cut -c1-300)"
 }
-# the options every ctr run gets: the runtime under test, its state root
-# and the shim's fifos under $CD
-RUNOPTS=()
 _CN=0
 cid() { # a fresh container id (sets C); removed when the test ends, however
 	_CN=$((_CN + 1))
@@ -171,7 +168,7 @@ EOF
 # a docker-archive of lib.sh's busybox rootfs: one layer, no registry; a
 # second tag whose image config names user 1000:1000 (ctr run has no --user)
 make_image() {
-	local d=$CD/img diff cfg_u
+	local d=$CD/img diff
 	tar -C "$CACHE/rootfs" -cf "$d/layer.tar" . || return 1
 	diff=$(sha256sum "$d/layer.tar" | cut -d' ' -f1)
 	printf '{"architecture":"%s","os":"linux","config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}\n' \
