@@ -6587,13 +6587,13 @@ static bool notify_forward(int sock, int statefd, pid_t pid)
 	if (n <= 0)
 		return false;
 	buf[n] = 0;
-	for (char *line = buf, *nl; line && *line; line = nl) {
+	for (char *line = buf, *nl; line; line = nl) { /* the lines as sent, MAINPID= rewritten */
 		if ((nl = strchr(line, '\n')))
 			*nl++ = 0;
 		if (!strncmp(line, "MAINPID=", 8))
-			k += (size_t)snprintf(out + k, sizeof out - k, "MAINPID=%d\n", (int)pid);
+			k += (size_t)snprintf(out + k, sizeof out - k, "MAINPID=%d%s", (int)pid, nl ? "\n" : "");
 		else
-			k += (size_t)snprintf(out + k, sizeof out - k, "%s\n", line);
+			k += (size_t)snprintf(out + k, sizeof out - k, "%s%s", line, nl ? "\n" : "");
 		ready |= !strcmp(line, "READY=1");
 		if (k >= sizeof out)
 			return ready;
