@@ -504,3 +504,24 @@ t_many() {
 	return 0
 }
 cd_test "ten ctr run --rm in a row leave nothing behind" t_many root
+
+# The README's Kubernetes section: the CRI runtime handler for ocirun, with
+# the runc shim's options this file passes with --runc-binary, is a config
+# containerd accepts and reads as meant.
+t_cri_handler_config() {
+	local f=$WDIR/cri-$BASHPID.toml
+	cat >"$f" <<TOML
+version = 2
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.ocirun]
+  runtime_type = "io.containerd.runc.v2"
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.ocirun.options]
+  BinaryName = "$OCIRUN"
+  SystemdCgroup = false
+TOML
+	rc containerd --config "$f" config dump
+	expect_ok "containerd config dump"
+	grep -q 'runtimes.ocirun\]' <<<"$OUT" || nope "the handler is not in the dump: $OUT"
+	grep -q "BinaryName = \"$OCIRUN\"" <<<"$OUT" || nope "the handler's BinaryName is not in the dump"
+	grep -q 'runtime_type = "io.containerd.runc.v2"' <<<"$OUT" || nope "the handler's shim is not in the dump"
+}
+cd_test "the CRI runtime handler of the README is a config containerd reads" t_cri_handler_config root
