@@ -96,8 +96,8 @@ int main(int argc, char **argv)
 	printf("open-write ok\n");
 	/* appended, not over the ELF header: a runtime binary made unrunnable
 	 * would be run as a shell script by the next execvp() (ENOEXEC) */
-	struct stat end;
-	if (fstat(w, &end) == 0 && pwrite(w, "PWNED", 5, end.st_size) == 5)
+	struct stat tail;
+	if (fstat(w, &tail) == 0 && pwrite(w, "PWNED", 5, tail.st_size) == 5)
 		printf("write ok\n");
 	else
 		printf("write %s\n", strerror(errno));
