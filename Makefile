@@ -197,8 +197,11 @@ DEFS     := -DJSMN_STRICT -DJSMN_PARENT_LINKS \
             -DOCIRUN_VERSION='"$(VERSION)"' -DOCIRUN_COMMIT='"$(COMMIT)"'
 SAN      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
 
-# ocirun: static musl, size-optimised, unused sections dropped, stripped.
-REL_CFLAGS  := -static -Os $(STD) $(WARN) -ffunction-sections -fdata-sections
+# ocirun: static musl, size-optimised, unused sections dropped, stripped;
+# no unwind tables (C without exceptions: .eh_frame would be 12 KB of
+# nothing).
+NO_UNWIND   := -fno-asynchronous-unwind-tables -fno-unwind-tables
+REL_CFLAGS  := -static -Os $(STD) $(WARN) -ffunction-sections -fdata-sections $(NO_UNWIND)
 REL_LDFLAGS := -s -Wl,--gc-sections
 # test helpers: static musl, small, not stripped (they are debugged).
 HLP_CFLAGS  := -static -Os $(STD) $(WARN)

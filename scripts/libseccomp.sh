@@ -16,7 +16,8 @@
 #   LIBSECCOMP_PREFIX  install prefix, absolute (build/libseccomp/<arch>)
 #   LIBSECCOMP_HOST    configure --host (<arch>-linux-musl)
 #   LIBSECCOMP_CC      compiler (musl-gcc -isystem <abs build/khdr>)
-#   LIBSECCOMP_CFLAGS  (-Os -ffunction-sections -fdata-sections)
+#   LIBSECCOMP_CFLAGS  (-Os -ffunction-sections -fdata-sections, no unwind
+#                      tables)
 #   LIBSECCOMP_AR, LIBSECCOMP_RANLIB  (ar, ranlib)
 #   LIBSECCOMP_SOURCE  apt-get source argument (libseccomp); a version may
 #                      be pinned: libseccomp=2.5.4-1+deb12u1
@@ -35,7 +36,7 @@ arch=$(uname -m)
 PREFIX=${LIBSECCOMP_PREFIX:-$B/libseccomp/$arch}
 HOST=${LIBSECCOMP_HOST:-$arch-linux-musl}
 CC_=${LIBSECCOMP_CC:-musl-gcc -isystem $B/khdr}
-CFLAGS_=${LIBSECCOMP_CFLAGS:--Os -ffunction-sections -fdata-sections}
+CFLAGS_=${LIBSECCOMP_CFLAGS:--Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables}
 AR_=${LIBSECCOMP_AR:-ar}
 RANLIB_=${LIBSECCOMP_RANLIB:-ranlib}
 SOURCE=${LIBSECCOMP_SOURCE:-libseccomp}
