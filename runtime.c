@@ -25,8 +25,9 @@
  *
  * Data flows one way: argv and config.json become a validated plan
  * (struct config), then the plan becomes syscalls.  No global state
- * beyond what a section owns: the error context (util) and the signal
- * forwarding target (create/start).
+ * beyond what a section owns: the error context and the allocation arena
+ * (util), the signal forwarding target (create/start), and values asked
+ * of the kernel once per process, cached where they are asked.
  */
 
 /* === 1. headers ========================================================= */
@@ -60,6 +61,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -179,6 +181,12 @@ struct mount_attr_compat {
 #define JSON_MAX_DEPTH 64
 #define ID_MAX 1024
 
+/* musl's open() with O_CLOEXEC makes a second syscall (fcntl) for kernels
+ * before 2.6.23 that ignore the flag; openat() does not.  Likewise
+ * fcntl(F_DUPFD_CLOEXEC). */
+#define open(path, ...) openat(AT_FDCWD, path, __VA_ARGS__)
+#define dup_cloexec(fd) ((int)syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 3))
+
 #define CLEANUP(f) __attribute__((cleanup(f)))
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define UNUSED __attribute__((unused))
@@ -186,6 +194,32 @@ struct mount_attr_compat {
 #define NORETURN __attribute__((noreturn))
 
 /* === 2. util ============================================================ */
+
+/* a, b and c joined into out (cut to fit): the paths the hot paths build,
+ * without printf's machinery. */
+static char *cat3(char *out, size_t size, const char *a, const char *b, const char *c)
+{
+	size_t k = 0;
+	for (const char *const *p = (const char *const[]){ a, b, c, NULL }; *p; p++)
+		for (const char *q = *p; *q && k + 1 < size; q++)
+			out[k++] = *q;
+	out[k] = 0;
+	return out;
+}
+
+/* v in decimal, in buf (at least 21 bytes); returns buf. */
+static char *utoa(unsigned long long v, char buf[21])
+{
+	char t[21];
+	int n = 0;
+	do
+		t[n++] = (char)('0' + v % 10);
+	while ((v /= 10));
+	for (int k = 0; k < n; k++)
+		buf[k] = t[n - 1 - k];
+	buf[n] = 0;
+	return buf;
+}
 
 /*
  * Every error is one line: "ocirun: <command> <id>: <what failed>: <why>".
@@ -346,7 +380,7 @@ static PRINTF(1, 2) void debug(const char *fmt, ...)
  * error line, so control characters are shown as '?'. */
 static void set_err_context(const char *cmd, const char *id)
 {
-	snprintf(g_err.ctx, sizeof g_err.ctx, "%s%s%s", cmd, id ? " " : "", id ? id : "");
+	cat3(g_err.ctx, sizeof g_err.ctx, cmd, id ? " " : "", id ? id : "");
 	for (char *p = g_err.ctx; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';
@@ -361,22 +395,55 @@ static void set_err_context(const char *cmd, const char *id)
  */
 #ifdef OCIRUN_KILLPOINTS
 static int g_kill_at, g_kill_step;
+static double g_step_t0 = -1; /* OCIRUN_STEP_TIMES: test/bench's per-step breakdown */
+
+static double step_clock_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
 static void killpoint(const char *what)
 {
+	if (g_step_t0 >= 0)
+		fprintf(stderr, "ocirun: step %.3f ms %s\n", step_clock_ms() - g_step_t0, what);
 	if (g_kill_at > 0 && ++g_kill_step == g_kill_at) {
 		if (getenv("OCIRUN_KILL_SAY"))
 			fprintf(stderr, "ocirun: killpoint %d: %s\n", g_kill_step, what);
 		kill(getpid(), SIGKILL);
 	}
 }
+
+static void killpoint_exit(void)
+{
+	killpoint("exit");
+}
+
+static void killpoints_init(void)
+{
+	g_kill_at = getenv("OCIRUN_KILL_AT") ? atoi(getenv("OCIRUN_KILL_AT")) : 0;
+	if (getenv("OCIRUN_STEP_TIMES")) {
+		g_step_t0 = step_clock_ms();
+		atexit(killpoint_exit);
+	}
+}
 #define KILLPOINT(what) killpoint(what)
-#define KILLPOINTS_INIT() (g_kill_at = getenv("OCIRUN_KILL_AT") ? atoi(getenv("OCIRUN_KILL_AT")) : 0)
-#define KILLPOINTS_OFF() (g_kill_at = 0)
+#define KILLPOINTS_INIT() killpoints_init()
+#define KILLPOINTS_OFF() (g_kill_at = 0, g_step_t0 = -1)
 #else
 #define KILLPOINT(what) ((void)0)
 #define KILLPOINTS_INIT() ((void)0)
 #define KILLPOINTS_OFF() ((void)0)
 #endif
+
+/* Every process made after forward_signals() runs with none blocked. */
+static void unblock_signals(void)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
 
 static void close_fdp(int *fd)
 {
@@ -385,12 +452,78 @@ static void close_fdp(int *fd)
 }
 #define AUTOCLOSE CLEANUP(close_fdp)
 
+/*
+ * Memory.  The runtime lives for one command: what it allocates comes from
+ * a static arena (bss: no syscall, pages only as they are touched) and is
+ * never reused, so it is zeroed as calloc's is; past the arena, calloc.
+ * The builds that look for leaks (sanitizers, the unit tests, the fuzz
+ * targets) use calloc and free throughout.
+ */
+#if defined(OCIRUN_NO_MAIN) || defined(__SANITIZE_ADDRESS__)
 static void *xmalloc(size_t n)
 {
 	void *p = calloc(1, n ? n : 1);
 	if (!p)
 		die("out of memory");
 	return p;
+}
+
+static void xfree(void *p)
+{
+	free(p);
+}
+
+static size_t arena_mark(void)
+{
+	return 0;
+}
+
+static void arena_release(size_t mark)
+{
+	(void)mark;
+}
+#else
+static _Alignas(16) char g_arena[192 << 10];
+static size_t g_arena_used;
+
+static void *xmalloc(size_t n)
+{
+	n = (n + 15) & ~(size_t)15;
+	if (n && n <= sizeof g_arena - g_arena_used) {
+		void *p = g_arena + g_arena_used;
+		g_arena_used += n;
+		return p;
+	}
+	void *p = calloc(1, n ? n : 1);
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+static void xfree(void *p)
+{
+	if ((char *)p < g_arena || (char *)p >= g_arena + sizeof g_arena)
+		free(p);
+}
+
+/* A loop that allocates for one item at a time (list: a state each) gives
+ * the arena back after each; nothing made since the mark may be kept. */
+static size_t arena_mark(void)
+{
+	return g_arena_used;
+}
+
+static void arena_release(size_t mark)
+{
+	memset(g_arena + mark, 0, g_arena_used - mark); /* (calloc's promise) */
+	g_arena_used = mark;
+}
+#endif
+
+static char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(xmalloc(n), s, n);
 }
 
 static int write_all(int fd, const void *buf, size_t len)
@@ -439,12 +572,12 @@ static bool fd_on_procfs(int fd)
  * the file cannot be opened or written; a file that is not procfs's is
  * refused outright.
  */
-static int proc_write_at(int dirfd, const char *path, const char *s)
+static int proc_write_in(int dirfd, const char *path, const char *s, bool dir_checked)
 {
 	int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
 	if (fd < 0)
 		return -1;
-	if (!fd_on_procfs(fd)) {
+	if (!dir_checked && !fd_on_procfs(fd)) {
 		close(fd);
 		die("%s is not on procfs: refusing to write it", path);
 	}
@@ -456,10 +589,16 @@ static int proc_write_at(int dirfd, const char *path, const char *s)
 }
 
 
-/* Read a whole small file into buf (NUL-terminated); -1 if it is bigger. */
+static int proc_write_at(int dirfd, const char *path, const char *s)
+{
+	return proc_write_in(dirfd, path, s, false);
+}
+
+/* A whole small file into buf (NUL-terminated); -1 (EFBIG) if it is
+ * bigger.  O_NONBLOCK: a FIFO the image planted must not hang us. */
 static ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size)
 {
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	size_t len = 0;
 
 	if (fd < 0)
@@ -486,6 +625,57 @@ static ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size)
 	}
 	buf[len] = 0;
 	return (ssize_t)len;
+}
+
+/*
+ * A kernel file made by one show() (a cgroup value, /proc/PID/stat,
+ * /proc/self/cgroup, cap_last_cap): one read gets it whole, so the read
+ * that would return 0 is saved.  EFBIG if it fills buf.
+ */
+static ssize_t read_value_at(int dirfd, const char *path, char *buf, size_t size)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return -1;
+	ssize_t n;
+	do
+		n = read(fd, buf, size - 1);
+	while (n < 0 && errno == EINTR);
+	int e = errno;
+	close(fd);
+	if (n < 0 || (size_t)n == size - 1) {
+		errno = n < 0 ? e : EFBIG;
+		return -1;
+	}
+	buf[n] = 0;
+	return n;
+}
+
+/*
+ * Field n (from 0) of a line of space-separated fields (mountinfo,
+ * /proc/PID/stat), into out; false if the line has fewer or the field
+ * does not fit.  (sscanf would bring in all of libc's scanf, floats
+ * included, for this.)
+ */
+static bool field(const char *s, int n, char *out, size_t size)
+{
+	for (;;) {
+		while (*s == ' ')
+			s++;
+		size_t len = 0;
+		while (s[len] && s[len] != ' ' && s[len] != '\n')
+			len++;
+		if (!len)
+			return false;
+		if (n-- == 0) {
+			if (len >= size)
+				return false;
+			memcpy(out, s, len);
+			out[len] = 0;
+			return true;
+		}
+		s += len;
+	}
 }
 
 /*
@@ -577,6 +767,29 @@ static int int_cmp(const void *a, const void *b)
 	return *(const int *)a - *(const int *)b;
 }
 
+/* qsort's interface, as a Shell sort (Ciura's gaps, then x2.25): a
+ * hundred bytes of code where libc's smoothsort is a kilobyte, and fast
+ * enough for the 150000 keys of the largest object a test feeds it.
+ * Elements of at most 32 bytes. */
+static void sort_small(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	static const size_t ciura[] = { 1, 4, 10, 23, 57, 132, 301, 701, 1750 };
+	size_t gaps[32], ng = 0;
+	char *a = base, t[32];
+	for (size_t g = 1, k = 0; g < n && ng < ARRAY_LEN(gaps); g = k < ARRAY_LEN(ciura) ? ciura[k] : g * 9 / 4)
+		gaps[ng++] = g, k += k < ARRAY_LEN(ciura);
+	while (ng--) {
+		size_t g = gaps[ng];
+		for (size_t i = g; i < n; i++) {
+			memcpy(t, a + i * size, size);
+			size_t j = i;
+			for (; j >= g && cmp(a + (j - g) * size, t) > 0; j -= g)
+				memcpy(a + j * size, a + (j - g) * size, size);
+			memcpy(a + j * size, t, size);
+		}
+	}
+}
+
 /* Close [lo, hi]: close_range(2) where the kernel has it (5.9), else the
  * open ones found in /proc/self/fd, else one by one. */
 static void close_fd_range(unsigned lo, unsigned hi)
@@ -619,7 +832,7 @@ static void close_fds_except(int npreserve, const int *keep, int nkeep)
 	for (int i = 0; i < nkeep && n < (int)ARRAY_LEN(k); i++)
 		if (keep[i] >= (int)lo)
 			k[n++] = keep[i];
-	qsort(k, (size_t)n, sizeof k[0], int_cmp);
+	sort_small(k, (size_t)n, sizeof k[0], int_cmp);
 	for (int i = 0; i < n; i++) {
 		if ((unsigned)k[i] > lo)
 			close_fd_range(lo, (unsigned)k[i] - 1);
@@ -739,10 +952,10 @@ static void json_free(struct json *j)
 {
 	for (struct json_mem *m = j->mem, *next; m; m = next) {
 		next = m->next;
-		free(m);
+		xfree(m);
 	}
 	j->mem = NULL;
-	free(j->tok);
+	xfree(j->tok);
 	j->tok = NULL;
 	j->ntok = 0;
 }
@@ -770,7 +983,7 @@ static PRINTF(3, 4) int json_fail(struct json *j, size_t pos, const char *fmt, .
 
 static void json_skip_ws(const struct json *j, size_t *pos)
 {
-	while (*pos < j->len && strchr(" \t\r\n", j->buf[*pos]) && j->buf[*pos])
+	for (char c; *pos < j->len && ((c = j->buf[*pos]) == ' ' || c == '\n' || c == '\t' || c == '\r');)
 		(*pos)++;
 }
 
@@ -861,6 +1074,11 @@ static int json_string_decode(struct json *j, size_t s, size_t e, char *out, siz
 
 	while (i < e) {
 		unsigned char c = (unsigned char)j->buf[i];
+		if (c >= 0x20 && c < 0x80 && c != '\\') { /* (most of every document) */
+			out[k++] = (char)c;
+			i++;
+			continue;
+		}
 		if (c < 0x20)
 			return json_fail(j, i, "control character in string");
 		if (c != '\\') {
@@ -1010,7 +1228,8 @@ static int json_check_value(struct json *j, int *i, size_t *pos, int depth)
 	return 0;
 }
 
-static int json_keyeq(const struct json *j, int i, const char *s)
+/* (seccomp_gen's: the runtime's own lookups compare first bytes first) */
+static UNUSED int json_keyeq(const struct json *j, int i, const char *s)
 {
 	return !strcmp(j->buf + j->tok[i].start, s);
 }
@@ -1042,6 +1261,35 @@ static int json_key_cmp(const void *a, const void *b)
  * not take minutes.  Runs before the in-place decoding, so an error
  * position is one in the file as written.
  */
+/*
+ * The common small object whose keys have no escape: duplicates are equal
+ * raw bytes, found pairwise.  0: none, 1: one (the error is set), -1:
+ * not decided here.
+ */
+static int json_small_duplicates(struct json *j, int i)
+{
+	int k[16], n = 0;
+	const jsmntok_t *o = &j->tok[i];
+	if (o->size > (int)ARRAY_LEN(k))
+		return -1;
+	for (int t = i + 1; n < o->size; t = json_next(j, t + 1)) {
+		if (memchr(j->buf + j->tok[t].start, '\\', (size_t)(j->tok[t].end - j->tok[t].start)))
+			return -1;
+		k[n++] = t;
+	}
+	for (int a = 1; a < n; a++)
+		for (int b = 0; b < a; b++) {
+			const jsmntok_t *x = &j->tok[k[a]], *y = &j->tok[k[b]];
+			if (x->end - x->start == y->end - y->start &&
+			    !memcmp(j->buf + x->start, j->buf + y->start, (size_t)(x->end - x->start))) {
+				json_fail(j, (size_t)x->start, "duplicate key \"%.*s\"", x->end - x->start,
+					  j->buf + x->start);
+				return 1;
+			}
+		}
+	return 0;
+}
+
 static int json_check_duplicates(struct json *j)
 {
 	int rc = 0;
@@ -1049,6 +1297,11 @@ static int json_check_duplicates(struct json *j)
 		const jsmntok_t *o = &j->tok[i];
 		if (o->type != JSMN_OBJECT || o->size < 2)
 			continue;
+		int small = json_small_duplicates(j, i);
+		if (small >= 0) {
+			rc = -small;
+			continue;
+		}
 		struct json_key *keys = xmalloc(sizeof *keys * (size_t)o->size);
 		char *scratch = xmalloc((size_t)(o->end - o->start) + 1), *sp = scratch;
 		int n = 0;
@@ -1063,13 +1316,13 @@ static int json_check_duplicates(struct json *j)
 			sp += len + 1;
 		}
 		if (!rc)
-			qsort(keys, (size_t)n, sizeof *keys, json_key_cmp);
+			sort_small(keys, (size_t)n, sizeof *keys, json_key_cmp);
 		for (int k = 1; k < n && !rc; k++)
 			if (!strcmp(keys[k - 1].s, keys[k].s))
 				rc = json_fail(j, (size_t)j->tok[keys[k].tok].start, "duplicate key \"%s\"",
 					       keys[k].s);
-		free(keys);
-		free(scratch);
+		xfree(keys);
+		xfree(scratch);
 	}
 	return rc;
 }
@@ -1129,17 +1382,31 @@ static int json_parse(struct json *j, char *buf, size_t len)
 	j->len = len;
 	if (memchr(buf, 0, len))
 		return json_fail(j, (size_t)((char *)memchr(buf, 0, len) - buf), "NUL byte");
-	if (json_check_depth(j) < 0)
+	/* (under 1 KB, jsmn's worst case is a few hundred thousand steps:
+	 * json_check_value still refuses the depth) */
+	if (len >= 1024 && json_check_depth(j) < 0)
 		return -1;
+	/* one pass where a guess of the token count suffices (documents as
+	 * the runtime writes them have about one token per 10 bytes); a
+	 * count first where it does not */
+	unsigned guess = (unsigned)(len / 8 + 32);
 	jsmn_init(&p);
-	int n = jsmn_parse(&p, buf, len, NULL, 0);
-	if (n <= 0)
-		return json_fail(j, p.pos, n == JSMN_ERROR_PART ? "truncated document" : "syntax error");
-	j->tok = malloc(sizeof(jsmntok_t) * (size_t)n);
-	if (!j->tok)
-		return json_fail(j, 0, "out of memory");
-	jsmn_init(&p);
-	j->ntok = jsmn_parse(&p, buf, len, j->tok, (unsigned)n);
+	j->tok = xmalloc(sizeof(jsmntok_t) * guess);
+	j->ntok = jsmn_parse(&p, buf, len, j->tok, guess);
+	if (j->ntok == JSMN_ERROR_NOMEM) {
+		xfree(j->tok);
+		j->tok = NULL;
+		j->ntok = 0;
+		jsmn_init(&p);
+		int n = jsmn_parse(&p, buf, len, NULL, 0);
+		if (n <= 0)
+			return json_fail(j, p.pos, n == JSMN_ERROR_PART ? "truncated document" : "syntax error");
+		j->tok = xmalloc(sizeof(jsmntok_t) * (size_t)n);
+		jsmn_init(&p);
+		j->ntok = jsmn_parse(&p, buf, len, j->tok, (unsigned)n);
+	}
+	if (j->ntok == 0)
+		return json_fail(j, p.pos, "syntax error");
 	if (j->ntok < 0)
 		return json_fail(j, p.pos, j->ntok == JSMN_ERROR_PART ? "truncated document" : "syntax error");
 	int i = 0;
@@ -1199,9 +1466,10 @@ static void jw_raw(struct jw *w, const char *s, size_t n)
 		size_t cap = w->cap ? w->cap * 2 : 1024;
 		while (cap < w->len + n + 1)
 			cap *= 2;
-		char *b = realloc(w->buf, cap);
-		if (!b)
-			die("out of memory");
+		char *b = xmalloc(cap); /* (the arena never reuses: copied, not realloc'd) */
+		if (w->len)
+			memcpy(b, w->buf, w->len);
+		xfree(w->buf);
 		w->buf = b;
 		w->cap = cap;
 	}
@@ -1299,8 +1567,9 @@ static void jw_int(struct jw *w, const char *key, long long v)
 {
 	char b[32];
 	jw_start(w, key);
-	snprintf(b, sizeof b, "%lld", v);
-	jw_s(w, b);
+	b[0] = '-';
+	utoa(v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v, b + 1);
+	jw_s(w, v < 0 ? b : b + 1);
 	w->comma = true;
 }
 
@@ -2135,8 +2404,9 @@ static void cfg_object(struct cfg_parser *p, int tok, const struct schema *s, vo
 
 	cfg_expect(p, tok, JSMN_OBJECT);
 	for (int k = 0, i = tok + 1; k < p->j->tok[tok].size; k++) {
+		const char *key = p->j->buf + p->j->tok[i].start;
 		for (size_t f = 0; f < s->nfields; f++) {
-			if (!json_keyeq(p->j, i, s->fields[f].name))
+			if (s->fields[f].name[0] != key[0] || strcmp(s->fields[f].name, key))
 				continue;
 			const struct field *fd = &s->fields[f];
 			const jsmntok_t *v = &p->j->tok[i + 1];
@@ -2560,8 +2830,8 @@ static int cfg_parse(struct config *c, char *buf, size_t len)
 static UNUSED void cfg_free(struct config *c)
 {
 	json_free(&c->json);
-	free(c->json.buf);
-	free(c->raw);
+	xfree(c->json.buf);
+	xfree(c->raw);
 	memset(c, 0, sizeof *c);
 }
 
@@ -2575,6 +2845,8 @@ static char *read_config_file(int dirfd, const char *name, size_t *len, char *er
 	int AUTOCLOSE fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	struct stat st;
 
+	if (strrchr(name, '/')) /* (messages name the file, not the path) */
+		name = strrchr(name, '/') + 1;
 	if (fd < 0) {
 		snprintf(err, errsize, "open %s: %s", name, strerror(errno));
 		return NULL;
@@ -2595,7 +2867,7 @@ static char *read_config_file(int dirfd, const char *name, size_t *len, char *er
 			continue;
 		if (r < 0) {
 			snprintf(err, errsize, "read %s: %s", name, strerror(errno));
-			free(buf);
+			xfree(buf);
 			return NULL;
 		}
 		if (r == 0)
@@ -2603,9 +2875,11 @@ static char *read_config_file(int dirfd, const char *name, size_t *len, char *er
 		got += (size_t)r;
 		if (got > (size_t)st.st_size) {
 			snprintf(err, errsize, "%s: changed while being read", name);
-			free(buf);
+			xfree(buf);
 			return NULL;
 		}
+		if (got == (size_t)st.st_size)
+			break; /* (a short read of a regular file is its end) */
 	}
 	buf[got] = 0;
 	*len = got;
@@ -2636,6 +2910,51 @@ static int cfg_check_version(const char *v)
 	return maj == 1 && min <= 3 ? 0 : -1;
 }
 
+/*
+ * The bundle as the state records it: absolute, cleaned by name as runc's
+ * filepath.Abs does ("." and ".." and repeated slashes folded, symlinks
+ * left to the kernel).  NULL (ENAMETOOLONG, or getcwd's error) if it
+ * cannot be.
+ */
+static char *bundle_abs(const char *b)
+{
+	char in[PATH_MAX * 2], out[PATH_MAX];
+	size_t k = 0;
+	if (strlen(b) >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	if (b[0] != '/') {
+		if (!getcwd(in, PATH_MAX))
+			return NULL;
+		cat3(in + strlen(in), sizeof in - strlen(in), "/", b, "");
+	} else {
+		cat3(in, sizeof in, b, "", "");
+	}
+	for (const char *p = in; *p;) {
+		while (*p == '/')
+			p++;
+		size_t n = strcspn(p, "/");
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (k > 0 && out[--k] != '/')
+				;
+		} else if (n && !(n == 1 && p[0] == '.')) {
+			if (k + n + 2 > sizeof out) {
+				errno = ENAMETOOLONG;
+				return NULL;
+			}
+			out[k++] = '/';
+			memcpy(out + k, p, n);
+			k += n;
+		}
+		p += n;
+	}
+	if (!k)
+		out[k++] = '/';
+	out[k] = 0;
+	return xstrdup(out);
+}
+
 /* Load bundle/config.json (or crun's --config FILE) into c, or die
  * naming the file and JSON path. */
 static void cfg_load(struct config *c, const char *bundle, const char *file)
@@ -2643,12 +2962,20 @@ static void cfg_load(struct config *c, const char *bundle, const char *file)
 	char err[300];
 	size_t len;
 	const char *name = "config.json";
-	int AUTOCLOSE dfd = file ? open_parent_dir(file, &name) : open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	char path[PATH_MAX];
+	int AUTOCLOSE dfd = file ? open_parent_dir(file, &name) : AT_FDCWD;
 
 	memset(c, 0, sizeof *c);
-	if (dfd < 0)
-		die_errno("%s %s", file ? "config" : "bundle", file ? file : bundle);
+	if (file && dfd < 0)
+		die_errno("config %s", file);
+	if (!file && (size_t)snprintf(path, sizeof path, "%s/config.json", bundle) >= sizeof path)
+		die("bundle %s: path too long", bundle);
+	if (!file)
+		name = path;
 	char *buf = read_config_file(dfd, name, &len, err, sizeof err);
+	struct stat st;
+	if (!buf && !file && stat(bundle, &st) < 0)
+		die_errno("bundle %s", bundle);
 	if (!buf)
 		die("%s", err);
 	/* the document as read, saved with the state: parsing decodes buf */
@@ -2661,7 +2988,7 @@ static void cfg_load(struct config *c, const char *bundle, const char *file)
 		die("config.json: ociVersion: unsupported version \"%s\" (1.0.0 to 1.3.x)", c->oci_version);
 	if (!c->has_root)
 		die("config.json: root: required on Linux");
-	c->bundle = realpath(bundle, NULL);
+	c->bundle = bundle_abs(bundle);
 	if (!c->bundle)
 		die_errno("bundle %s", bundle);
 }
@@ -2718,22 +3045,30 @@ static bool valid_id(const char *id)
 	return true;
 }
 
+/* The runtime's effective uid, asked once (the parent process only: a
+ * child in a user namespace has another). */
+static uid_t runtime_euid(void)
+{
+	static uid_t euid = (uid_t)-1;
+	if (euid == (uid_t)-1)
+		euid = geteuid();
+	return euid;
+}
+
 static bool is_rootless(const char *mode)
 {
-	char map[256];
-
 	if (!strcmp(mode, "true"))
 		return true;
 	if (!strcmp(mode, "false"))
 		return false;
-	if (geteuid() != 0)
+	if (runtime_euid() != 0)
 		return true;
 	/* uid 0 in a user namespace that is not the host's (podman runs its
-	 * runtime like that): we may not mknod, nor own cgroups. */
-	if (read_file_at(AT_FDCWD, "/proc/self/uid_map", map, sizeof map) < 0)
-		return false;
-	unsigned a, b, c;
-	return sscanf(map, "%u %u %u", &a, &b, &c) != 3 || a != 0 || b != 0 || c != 4294967295u;
+	 * runtime like that): we may not mknod, nor own cgroups.  The
+	 * initial user namespace has a fixed inode (PROC_USER_INIT_INO); a
+	 * kernel without user namespaces has no ns/user, and no other one. */
+	struct stat st;
+	return stat("/proc/self/ns/user", &st) == 0 && st.st_ino != 0xEFFFFFFDu;
 }
 
 /*
@@ -2749,18 +3084,20 @@ static int state_open_root(const char *root, bool create)
 
 	if (!root) {
 		const char *xdg = getenv("XDG_RUNTIME_DIR");
-		if (geteuid() == 0 && !is_rootless("auto"))
+		if (runtime_euid() == 0 && !is_rootless("auto"))
 			root = "/run/ocirun";
 		else if (xdg && xdg[0] == '/') {
 			snprintf(buf, sizeof buf, "%s/ocirun", xdg);
 			root = buf;
 		} else {
-			snprintf(buf, sizeof buf, "/tmp/ocirun-%u", (unsigned)geteuid());
+			snprintf(buf, sizeof buf, "/tmp/ocirun-%u", (unsigned)runtime_euid());
 			root = buf;
 			shared_tmp = true;
 		}
 	}
-	if (create && mkdir(root, 0700) < 0 && errno != EEXIST) {
+	int oflags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (shared_tmp ? O_NOFOLLOW : 0);
+	int fd = open(root, oflags);
+	if (fd < 0 && errno == ENOENT && create && mkdir(root, 0700) < 0 && errno != EEXIST) {
 		if (errno != ENOENT)
 			die_errno("create state directory %s", root);
 		/* --root given with missing parents: create them like runc */
@@ -2775,60 +3112,93 @@ static int state_open_root(const char *root, bool create)
 		if (mkdir(root, 0700) < 0 && errno != EEXIST)
 			die_errno("create state directory %s", root);
 	}
-	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (shared_tmp ? O_NOFOLLOW : 0));
+	if (fd < 0 && create)
+		fd = open(root, oflags);
 	if (fd < 0)
 		return -1;
 	struct stat st;
-	if (shared_tmp && (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 077)))
-		die("state directory %s is not private to uid %u", root, (unsigned)geteuid());
+	if (shared_tmp && (fstat(fd, &st) < 0 || st.st_uid != runtime_euid() || (st.st_mode & 077)))
+		die("state directory %s is not private to uid %u", root, (unsigned)runtime_euid());
 	return fd;
 }
 
-/* Field 22 of /proc/PID/stat (start time), and the state letter. */
-static int proc_stat(pid_t pid, char *state, long long *start)
+/* What /proc/PID/stat says of a process: its state letter, its start time
+ * (field 22) and its flags (field 9). */
+struct proc_info {
+	char state;
+	long long start;
+	unsigned long long flags;
+};
+
+static int proc_stat(pid_t pid, struct proc_info *pi)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if (read_file_at(AT_FDCWD, path, buf, sizeof buf) < 0)
+	char path[64], num[21], buf[1024];
+	ssize_t n;
+	cat3(path, sizeof path, "/proc/", utoa((unsigned)pid, num), "/stat");
+	if ((n = read_value_at(AT_FDCWD, path, buf, sizeof buf)) < 0)
 		return -1;
-	char *p = strrchr(buf, ')');
+	/* the comm, in parentheses, may hold any character, ")" too, but no
+	 * more than 15: the last ")" of the first 64 bytes ends it */
+	char *p = memrchr(buf, ')', n < 64 ? (size_t)n : 64);
 	if (!p)
 		return -1;
-	unsigned long long st;
 	/* after ") ": state ppid pgrp session tty tpgid flags minflt cminflt
 	 * majflt cmajflt utime stime cutime cstime priority nice threads
-	 * itrealvalue starttime */
-	if (sscanf(p + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-		   state, &st) != 2)
+	 * itrealvalue starttime: one pass over them */
+	unsigned long long v[20] = { 0 };
+	int k = -1;
+	for (char *q = p + 1; *q && *q != '\n' && k < 20; q++) {
+		if (*q == ' ') {
+			k++;
+			if (k == 0)
+				pi->state = q[1];
+		} else if (k > 0 && *q >= '0' && *q <= '9') {
+			v[k] = v[k] * 10 + (unsigned)(*q - '0');
+		}
+	}
+	if (k < 19)
 		return -1;
-	*start = (long long)st;
+	pi->flags = v[6];
+	pi->start = (long long)v[19];
 	return 0;
 }
 
-/* The process is ours, alive, and not a zombie. */
+#define PF_FORKNOEXEC_ 0x40 /* the kernel's "forked, not yet exec'd" */
+
+/* The init is ours and alive (not a zombie); its flags in *flags. */
+static bool state_pid_alive_flags(const struct state *s, unsigned long long *flags)
+{
+	struct proc_info pi;
+	if (s->pid.v <= 0 || proc_stat((pid_t)s->pid.v, &pi) < 0)
+		return false;
+	if (pi.state == 'Z' || pi.state == 'X' || pi.state == 'x')
+		return false;
+	*flags = pi.flags;
+	return !s->start_time.set || pi.start == s->start_time.v;
+}
+
 static bool state_pid_alive(const struct state *s)
 {
-	char st;
-	long long start;
-	if (s->pid.v <= 0 || proc_stat((pid_t)s->pid.v, &st, &start) < 0)
-		return false;
-	if (st == 'Z' || st == 'X' || st == 'x')
-		return false;
-	return !s->start_time.set || start == s->start_time.v;
+	unsigned long long flags;
+	return state_pid_alive_flags(s, &flags);
 }
 
 static bool state_cgroup_frozen(const struct state *s);
 
+/*
+ * created: the init has not executed the user's program yet, which the
+ * kernel tells by itself: the init is a fork of the runtime, flagged
+ * PF_FORKNOEXEC until its execve (a container without a process stays
+ * created).  No file to look at, and it cannot disagree with the truth.
+ */
 static enum status state_status(const struct state *s)
 {
-	struct stat st;
-	if (!state_pid_alive(s))
+	unsigned long long flags = 0;
+	if (!state_pid_alive_flags(s, &flags))
 		return ST_STOPPED;
 	if (s->cgroup && state_cgroup_frozen(s))
 		return ST_PAUSED;
-	if (fstatat(s->dirfd, "start.sock", &st, AT_SYMLINK_NOFOLLOW) == 0)
-		return ST_CREATED;
-	return ST_RUNNING;
+	return flags & PF_FORKNOEXEC_ ? ST_CREATED : ST_RUNNING;
 }
 
 /*
@@ -2847,9 +3217,28 @@ static UNUSED void state_free(struct state *s)
 	int dirfd = s->dirfd;
 
 	json_free(&s->json);
-	free(s->json.buf);
+	xfree(s->json.buf);
 	memset(s, 0, sizeof *s);
 	s->dirfd = dirfd;
+}
+
+/* dir + state.json (dir "" or "ID/"), small and ours: one read into the
+ * stack where it fits (list reads a thousand), else the careful path,
+ * which refuses what is not a regular file. */
+static char *read_state_file(int dirfd, const char *dir, size_t *len, char *err, size_t errsize)
+{
+	char b[4096], name[NAME_MAX + 32];
+	cat3(name, sizeof name, dir, "state.json", "");
+	int fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	ssize_t n = fd < 0 ? -1 : read(fd, b, sizeof b);
+	if (fd >= 0)
+		close(fd);
+	if (n < 0 || (size_t)n >= sizeof b)
+		return fd < 0 && errno == ENOENT ? NULL : read_config_file(dirfd, name, len, err, errsize);
+	char *buf = xmalloc((size_t)n + 2);
+	memcpy(buf, b, (size_t)n);
+	*len = (size_t)n;
+	return buf;
 }
 
 /*
@@ -2872,7 +3261,7 @@ static int state_load(int rootfd, const char *id, struct state *s)
 	if (s->dirfd < 0)
 		return -1;
 	s->id = id;
-	char *buf = read_config_file(s->dirfd, "state.json", &len, err, sizeof err);
+	char *buf = read_state_file(s->dirfd, "", &len, err, sizeof err);
 	if (!buf) {
 		s->status = ST_CREATING;
 		return 0;
@@ -2916,7 +3305,7 @@ static void state_save(const struct state *s)
 	state_write_json(&w, s, ST_CREATED, true);
 	if (atomic_write_at(s->dirfd, "state.json", w.buf, w.len, 0600) < 0)
 		die_errno("write state.json");
-	free(w.buf);
+	xfree(w.buf);
 }
 
 /* The OCI state as hooks and `state` see it. */
@@ -2927,21 +3316,36 @@ static char *state_json(const struct state *s, enum status st, int indent)
 	return w.buf;
 }
 
-/* Remove a container's state directory (its files are all ours). */
+/*
+ * Remove a container's state directory: every entry in it is ours (the
+ * state files, the notify directory, temporary files a crashed atomic
+ * write left), so it is emptied by what getdents lists, one batch at a
+ * time until the rmdir succeeds.
+ */
 static void state_remove(int rootfd, const char *id, int dirfd)
 {
-	static const char *const files[] = { "state.json", "config.json", "start.sock", "cgroup", "notify.host",
-					     "notify/notify.sock", "netns" };
-	for (size_t i = 0; i < ARRAY_LEN(files); i++)
-		unlinkat(dirfd, files[i], 0);
-	unlinkat(dirfd, "notify", AT_REMOVEDIR);
-	DIR *d = fdopendir(dup(dirfd));
-	if (d) {  /* leftover temporary files of a crashed atomic write */
-		struct dirent *e;
-		while ((e = readdir(d)))
-			if (e->d_name[0] == '.' && strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-				unlinkat(dirfd, e->d_name, 0);
-		closedir(d);
+	_Alignas(8) char buf[4096];
+	long n;
+	while ((n = syscall(SYS_getdents64, dirfd, buf, sizeof buf)) > 0) {
+		for (long off = 0; off < n;) {
+			struct dirent64_raw {
+				uint64_t ino;
+				int64_t off;
+				unsigned short reclen;
+				unsigned char type;
+				char name[];
+			} *e = (struct dirent64_raw *)(buf + off);
+			off += e->reclen;
+			if (!strcmp(e->name, ".") || !strcmp(e->name, ".."))
+				continue;
+			if (!strcmp(e->name, "notify"))
+				unlinkat(dirfd, "notify/notify.sock", 0);
+			/* (DT_UNKNOWN where the file system does not say) */
+			if (unlinkat(dirfd, e->name, e->type == DT_DIR ? AT_REMOVEDIR : 0) < 0 && errno == EISDIR)
+				unlinkat(dirfd, e->name, AT_REMOVEDIR);
+		}
+		if (unlinkat(rootfd, id, AT_REMOVEDIR) == 0)
+			return;
 	}
 	if (unlinkat(rootfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		warn("remove state directory of %s: %s", id, strerror(errno));
@@ -3095,7 +3499,7 @@ static int rootfs_walk(int rootfd, const char *path, int mode)
 		return -1;
 	}
 	strcpy(rest, path);
-	fds[0] = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+	fds[0] = dup_cloexec(rootfd);
 	if (fds[0] < 0)
 		return -1;
 	for (;;) {
@@ -3169,7 +3573,7 @@ static int rootfs_walk(int rootfd, const char *path, int mode)
 					close(fds[depth--]);
 			continue;
 		}
-		if (!last && !S_ISDIR(st.st_mode)) {
+		if ((!last || create == RF_MKDIR) && !S_ISDIR(st.st_mode)) {
 			close(fd);
 			errno = ENOTDIR;
 			goto fail;
@@ -3192,6 +3596,53 @@ fail:;
 	return -1;
 }
 
+/*
+ * The common case of a path to create: only its last component is
+ * missing (/dev/pts on a fresh /dev).  The parent is resolved in the
+ * kernel and the component made in it, without following anything; -2
+ * when that is not the case, for the walk to do.
+ */
+static int rootfs_make_last(int rootfd, const char *path, int mode, struct open_how_compat *how)
+{
+	char parent[PATH_MAX];
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	const char *slash = memrchr(path, '/', n);
+	size_t bl = slash ? n - (size_t)(slash + 1 - path) : 0;
+	if (!slash || !bl || bl > NAME_MAX || n >= sizeof parent)
+		return -2;
+	char base[NAME_MAX + 1];
+	memcpy(base, slash + 1, bl);
+	base[bl] = 0;
+	if (!strcmp(base, ".") || !strcmp(base, ".."))
+		return -2;
+	snprintf(parent, sizeof parent, "%.*s", (int)(slash - path) + 1, path);
+	int AUTOCLOSE pfd = (int)syscall(SYS_openat2, rootfd, parent, how, sizeof *how);
+	if (pfd < 0)
+		return -2;
+	if ((mode & 7) == RF_MKDIR) {
+		if (mkdirat(pfd, base, 0755) < 0 && errno != EEXIST)
+			return -1;
+	} else {
+		/* (made here, by O_EXCL: a new regular file, the target itself) */
+		int f = openat(pfd, base, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (f >= 0 || errno != EEXIST)
+			return f;
+	}
+	/* what is there now (ours, or a racer's link) is opened without
+	 * following: a link is the walk's to resolve inside the root (for a
+	 * directory, O_DIRECTORY | O_NOFOLLOW refuses a link by itself) */
+	bool dir = (mode & 7) == RF_MKDIR;
+	int fd = openat(pfd, base, O_PATH | O_NOFOLLOW | O_CLOEXEC | (dir ? O_DIRECTORY : 0));
+	struct stat st;
+	if (fd >= 0 && (dir || (fstat(fd, &st) == 0 && !S_ISLNK(st.st_mode))))
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	return -2;
+}
+
 /* mode: RF_OPEN, RF_MKDIR or RF_MKFILE (missing components made), with
  * RF_NOSYMLINKS where no component may be a symlink at all. */
 static int rootfs_open(int rootfd, const char *path, int mode)
@@ -3199,9 +3650,14 @@ static int rootfs_open(int rootfd, const char *path, int mode)
 	struct open_how_compat how = { .flags = O_PATH | O_CLOEXEC,
 				       .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS |
 						  ((mode & RF_NOSYMLINKS) ? RESOLVE_NO_SYMLINKS : 0) };
+	/* (RF_MKDIR gives a directory: what is there must be one) */
+	if ((mode & 7) == RF_MKDIR)
+		how.flags |= O_DIRECTORY;
 	int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
 	if (fd >= 0 || (errno != ENOSYS && errno != EINVAL && errno != E2BIG &&
 			(errno != ENOENT || (mode & 7) == RF_OPEN)))
+		return fd;
+	if (errno == ENOENT && (fd = rootfs_make_last(rootfd, path, mode, &how)) != -2)
 		return fd;
 	return rootfs_walk(rootfd, path, mode);
 }
@@ -3278,6 +3734,9 @@ struct container {
 	char notify_dir[PATH_MAX]; /* create: the state dir's notify/, or "" */
 	int rootfd;           /* the rootfs, bound onto itself */
 	char rootfs[PATH_MAX];
+	int fresh_fd;         /* init: the tmpfs just mounted, for mounts into it */
+	int host_null;        /* init: the host's /dev/null, verified (O_PATH), or -1 */
+	const char *fresh_dest;
 	pid_t pid;            /* the init's pid, as the runtime sees it */
 	int tty_master;       /* foreground run with a terminal: our end */
 	bool has_cgroup;
@@ -3287,6 +3746,7 @@ struct container {
 	int *idmap_fds;       /* init: the idmapped trees, by mount index */
 	bool hardened;        /* init: oom_score_adj set, no longer dumpable */
 	bool cwd_entered;     /* init: process.cwd entered at create */
+	bool groups_denied;   /* create: setgroups denied in the new user namespace */
 };
 
 static bool path_is_under(const char *path, const char *dir)
@@ -3345,20 +3805,26 @@ static bool same_file(int a, int b)
  * symlink (CVE-2023-27561, CVE-2023-28642: a /proc that leads elsewhere
  * would leave the real one unmasked).
  */
-static void check_mount_target(struct container *c, const char *dest, const char *type, int tfd)
+static int open_mount_target(struct container *c, const char *dest, const char *type, int mode)
 {
 	bool kernel_fs = !strcmp(type, "proc") || !strcmp(type, "sysfs") || !strcmp(dest, "/proc") ||
 			 !strcmp(dest, "/sys");
+	int tfd = rootfs_open(c->rootfd, dest, mode | (kernel_fs ? RF_NOSYMLINKS : 0));
+	if (tfd < 0 && kernel_fs && errno == ELOOP)
+		die("mount %s on %s: the destination in the rootfs is a symlink or lies behind one (refused)", type,
+		    dest);
+	if (tfd < 0)
+		die_errno("create mount point %s in the rootfs", dest);
 	bool in_proc = fd_on_procfs(tfd);
-	bool exact = !strcmp(dest, "/proc") || proc_dest_allowed(dest);
-	if (in_proc && !exact)
+	if (in_proc && strcmp(dest, "/proc") && !proc_dest_allowed(dest))
 		die("mount %s on %s: the destination is inside the container's /proc (refused)", type, dest);
-	if (kernel_fs || in_proc) {
+	if (in_proc && !kernel_fs) {
 		int AUTOCLOSE direct = rootfs_open(c->rootfd, dest, RF_OPEN | RF_NOSYMLINKS);
 		if (direct < 0 || !same_file(direct, tfd))
 			die("mount %s on %s: the destination in the rootfs is a symlink or lies behind one (refused)",
 			    type, dest);
 	}
+	return tfd;
 }
 
 static void mount_setattr_fd(int fd, const char *dest, uint64_t set, uint64_t clr, bool rec)
@@ -3375,10 +3841,7 @@ static void mount_setattr_fd(int fd, const char *dest, uint64_t set, uint64_t cl
 static void bind_into(struct container *c, int srcfd, const char *dest, bool rec, bool file)
 {
 	char s[32], t[32];
-	int AUTOCLOSE tfd = rootfs_open(c->rootfd, dest, file ? RF_MKFILE : RF_MKDIR);
-	if (tfd < 0)
-		die_errno("create mount point %s in the rootfs", dest);
-	check_mount_target(c, dest, "bind", tfd);
+	int AUTOCLOSE tfd = open_mount_target(c, dest, "bind", file ? RF_MKFILE : RF_MKDIR);
 	fd_path(srcfd, s);
 	fd_path(tfd, t);
 	if (mount(s, t, NULL, MS_BIND | (rec ? MS_REC : 0), NULL) < 0)
@@ -3443,7 +3906,7 @@ static char *read_mountinfo(void)
 		char *buf = xmalloc(size);
 		if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", buf, size) >= 0)
 			return buf;
-		free(buf);
+		xfree(buf);
 		if (errno != EFBIG)
 			break;
 	}
@@ -3476,16 +3939,25 @@ static void mountinfo_unescape(char *s)
  */
 static void ro_cgroup_mounts(struct container *c, const char *dest)
 {
-	char prefix[PATH_MAX * 2], t[32];
-	snprintf(prefix, sizeof prefix, "%s%s", c->rootfs, dest);
+	char prefix[PATH_MAX * 2], t[32], root[PATH_MAX];
+	/* the rootfs as mountinfo spells it: the kernel's path of its fd */
+	fd_path(c->rootfd, t);
+	ssize_t rl = readlink(t, root, sizeof root - 1);
+	if (rl <= 0)
+		die_errno("find the rootfs's path");
+	root[rl] = 0;
+	snprintf(prefix, sizeof prefix, "%s%s", strcmp(root, "/") ? root : "", dest);
 	size_t pl = strlen(prefix);
 	char *info = read_mountinfo(), *save = NULL;
 	for (char *l = strtok_r(info, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		char mnt[PATH_MAX], fstype[32], opts[256];
+		char mnt[PATH_MAX], fstype[32], opts[1024];
 		char *dash = strstr(l, " - ");
-		if (!dash || sscanf(l, "%*s %*s %*s %*s %4095s %255s", mnt, opts) != 2 ||
-		    sscanf(dash + 3, "%31s", fstype) != 1)
+		if (!dash || !field(dash + 3, 0, fstype, sizeof fstype) ||
+		    (strcmp(fstype, "cgroup") && strcmp(fstype, "cgroup2")))
 			continue;
+		/* (a cgroup mount we cannot read is refused, not left writable) */
+		if (!field(l, 4, mnt, sizeof mnt) || !field(l, 5, opts, sizeof opts))
+			die("make the host's cgroups under %s read-only: cannot parse mountinfo", dest);
 		mountinfo_unescape(mnt);
 		if (strncmp(mnt, prefix, pl) || (mnt[pl] && mnt[pl] != '/') ||
 		    (strcmp(fstype, "cgroup") && strcmp(fstype, "cgroup2")) || !strncmp(opts, "ro", 2))
@@ -3499,7 +3971,7 @@ static void ro_cgroup_mounts(struct container *c, const char *dest)
 		if (fd < 0 || mount(NULL, t, NULL, MS_REMOUNT | MS_BIND | remount_flags(c, t, MS_RDONLY), NULL) < 0)
 			die_errno("make the host's cgroups under %s read-only (%s)", dest, mnt + pl);
 	}
-	free(info);
+	xfree(info);
 }
 
 /* A bind mount's source on the host: absolute, or relative to the bundle. */
@@ -3518,10 +3990,7 @@ static void attach_idmapped(struct container *c, const struct mount_cfg *m, cons
 	int tree = c->idmap_fds[m - (const struct mount_cfg *)c->cfg->mounts.v];
 	if (tree < 0 || fstat(tree, &st) < 0)
 		die("mount on %s: the idmapped mount did not arrive", dest);
-	int AUTOCLOSE tfd = rootfs_open(c->rootfd, dest, S_ISDIR(st.st_mode) ? RF_MKDIR : RF_MKFILE);
-	if (tfd < 0)
-		die_errno("create mount point %s in the rootfs", dest);
-	check_mount_target(c, dest, "bind", tfd);
+	int AUTOCLOSE tfd = open_mount_target(c, dest, "bind", S_ISDIR(st.st_mode) ? RF_MKDIR : RF_MKFILE);
 	if (syscall(SYS_move_mount, tree, "", tfd, "", MOVE_MOUNT_F_EMPTY_PATH_ | MOVE_MOUNT_T_EMPTY_PATH_) < 0)
 		die_errno("attach the idmapped mount on %s", dest);
 	close(tree);
@@ -3580,7 +4049,7 @@ static bool mount_fallback_bind(struct container *c, const struct mount_cfg *m, 
 /* tmpcopyup: the tmpfs starts with a copy of what the image had there. */
 static void copy_tree(int from, int to, int depth)
 {
-	DIR *d = fdopendir(fcntl(from, F_DUPFD_CLOEXEC, 3));
+	DIR *d = fdopendir(dup_cloexec(from));
 	struct dirent *e;
 	if (!d || depth > 32)
 		return;
@@ -3625,34 +4094,38 @@ static void copy_tree(int from, int to, int depth)
  * mounted (cgroup2 host, or a user namespace) and the caller goes on.
  */
 static void cg_own_path(const char *ctrl, char *out, size_t size);
+static enum cg_layout cg_detect(void);
 
 static bool mount_cgroup_v1(struct container *c, const struct mount_cfg *m, const char *dest, const char *t)
 {
 	char path[PATH_MAX], sub[PATH_MAX];
-	struct statfs sf;
-	if (c->rootless || statfs("/sys/fs/cgroup", &sf) < 0 || (unsigned long)sf.f_type != 0x01021994UL)
+	if (c->rootless || (cg_detect() != CG_V1 && cg_detect() != CG_HYBRID))
 		return false;
 	char *info = read_mountinfo();
 	unsigned long flags = m->flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME);
 	if (mount("tmpfs", t, "tmpfs", flags, "mode=755") < 0)
 		die_errno("mount tmpfs for cgroups on %s", dest);
+	/* the fresh tmpfs, ours and empty: its mount points are made in it
+	 * directly, no path to resolve (nothing of the container runs yet) */
+	int AUTOCLOSE top = reopen_mount(c, dest);
 	for (char *l = strtok(info, "\n"); l; l = strtok(NULL, "\n")) {
 		char mnt[256], fstype[32], opts[256];
 		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPER */
 		char *dash = strstr(l, " - ");
-		if (!dash || sscanf(l, "%*s %*s %*s %*s %255s", mnt) != 1 ||
-		    sscanf(dash + 3, "%31s %*s %255s", fstype, opts) != 2 || strncmp(mnt, "/sys/fs/cgroup/", 15))
+		if (!dash || !field(l, 4, mnt, sizeof mnt) || !field(dash + 3, 0, fstype, sizeof fstype) ||
+		    !field(dash + 3, 2, opts, sizeof opts) || strncmp(mnt, "/sys/fs/cgroup/", 15))
 			continue;
 		const char *name = mnt + 15;
 		char *o = strstr(opts, "rw,") == opts ? opts + 3 : strstr(opts, "ro,") == opts ? opts + 3 : opts;
 		bool v2 = !strcmp(fstype, "cgroup2");
-		if ((!v2 && strcmp(fstype, "cgroup")) || strchr(name, '/'))
+		if ((!v2 && strcmp(fstype, "cgroup")) || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
 			continue;
 		snprintf(path, sizeof path, "%.3000s/%s", dest, name);
-		int AUTOCLOSE fd = rootfs_open(c->rootfd, path, RF_MKDIR);
+		if (mkdirat(top, name, 0755) < 0 && errno != EEXIST)
+			die_errno("create %s", path);
+		int AUTOCLOSE fd = openat(top, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
 			die_errno("create %s", path);
-		check_mount_target(c, path, fstype, fd);
 		fd_path(fd, sub);
 		/* only what names the hierarchy: its controllers, or name= */
 		static const char *const not_names[] = { "clone_children", "noprefix", "xattr", "cpuset_v2_mode",
@@ -3687,12 +4160,11 @@ static bool mount_cgroup_v1(struct container *c, const struct mount_cfg *m, cons
 			  data[0] ? data : NULL) < 0)
 			die_errno("mount cgroup %s on %s", name, path);
 	}
-	free(info);
+	xfree(info);
 	if (m->flags & MS_RDONLY) {
-		int AUTOCLOSE fd = reopen_mount(c, dest);
-		char top[32];
-		fd_path(fd, top);
-		if (mount(NULL, top, NULL, MS_REMOUNT | MS_RDONLY | flags, "mode=755") < 0)
+		char tp[32];
+		fd_path(top, tp);
+		if (mount(NULL, tp, NULL, MS_REMOUNT | MS_RDONLY | flags, "mode=755") < 0)
 			die_errno("remount %s read-only", dest);
 	}
 	return true;
@@ -3720,7 +4192,44 @@ static bool mount_devpts_unmapped(struct container *c, const struct mount_cfg *m
 	return false;
 }
 
-static void mount_one(struct container *c, const struct mount_cfg *m)
+/*
+ * A tmpfs the config mounts and then mounts into (/dev, then /dev/pts,
+ * /dev/shm, /dev/mqueue) is kept open while the mounts that follow go
+ * into it: it is fresh and ours, so their mount points are made in it
+ * directly, with nothing to resolve.  Any other mount ends it (it could
+ * change what a path leads to).
+ */
+static void fresh_forget(struct container *c)
+{
+	if (c->fresh_fd >= 0)
+		close(c->fresh_fd);
+	c->fresh_fd = -1;
+}
+
+/* The mount point dest as a directory of the fresh tmpfs, or -1. */
+static int fresh_target(struct container *c, const char *dest, const char *type)
+{
+	size_t n = c->fresh_fd >= 0 ? strlen(c->fresh_dest) : 0;
+	const char *name = dest + n + 1;
+	if (c->fresh_fd < 0 || strncmp(dest, c->fresh_dest, n) || dest[n] != '/' || !*name || strchr(name, '/') ||
+	    !strcmp(name, ".") || !strcmp(name, "..") || !strcmp(type, "proc") || !strcmp(type, "sysfs"))
+		return -1;
+	if (mkdirat(c->fresh_fd, name, 0755) < 0 && errno != EEXIST)
+		return -1;
+	/* (tmpcopyup may have copied the image's links: none is followed) */
+	return openat(c->fresh_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* Whether mount b goes directly into mount a's destination. */
+static bool mounts_into(const struct mount_cfg *a, const struct mount_cfg *b)
+{
+	size_t n = strlen(a->destination);
+	return !a->bind && !strcmp(a->type, "tmpfs") && a->destination[0] == '/' && !b->bind &&
+	       !strncmp(b->destination, a->destination, n) && b->destination[n] == '/' &&
+	       !strchr(b->destination + n + 1, '/');
+}
+
+static void mount_one(struct container *c, const struct mount_cfg *m, const struct mount_cfg *next)
 {
 	char dest[PATH_MAX], t[32];
 
@@ -3728,16 +4237,14 @@ static void mount_one(struct container *c, const struct mount_cfg *m)
 	snprintf(dest, sizeof dest, "%s%s", m->destination[0] == '/' ? "" : "/", m->destination);
 	if (path_is_under(dest, "/proc") && strcmp(dest, "/proc") && !proc_dest_allowed(dest))
 		die("mount on %s: mounts inside /proc are not allowed", dest);
+	int fresh = m->bind ? -1 : fresh_target(c, dest, m->type);
+	if (fresh < 0)
+		fresh_forget(c);
 	if (m->bind) {
 		mount_bind_cfg(c, m, dest);
 	} else {
-		int AUTOCLOSE tfd = rootfs_open(c->rootfd, dest, RF_MKDIR);
-		struct stat st;
-		if (tfd < 0 || fstat(tfd, &st) < 0)
-			die_errno("create mount point %s in the rootfs", dest);
-		if (!S_ISDIR(st.st_mode))
-			die("mount %s on %s: the mount point is not a directory", m->type, dest);
-		check_mount_target(c, dest, m->type, tfd);
+		/* (RF_MKDIR: a directory, or ENOTDIR) */
+		int AUTOCLOSE tfd = fresh >= 0 ? fresh : open_mount_target(c, dest, m->type, RF_MKDIR);
 		int AUTOCLOSE copyfrom = -1;
 		if (m->tmpcopyup && !strcmp(m->type, "tmpfs"))
 			copyfrom = openat(tfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -3759,6 +4266,10 @@ static void mount_one(struct container *c, const struct mount_cfg *m)
 			int AUTOCLOSE to = openat(nfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 			if (to >= 0)
 				copy_tree(copyfrom, to, 0);
+		}
+		if (next && mounts_into(m, next) && c->fresh_fd < 0 && !m->prop) {
+			c->fresh_fd = reopen_mount(c, dest);
+			c->fresh_dest = m->destination;
 		}
 	}
 	if (m->prop || m->rattr_set || m->rattr_clr) {
@@ -3783,15 +4294,27 @@ static int open_host_null(int flags)
 	return fd;
 }
 
+/* The host's verified /dev/null (O_PATH), opened once for the devices and
+ * masks of the init, which closes it after its mounts. */
+static int host_null_path(struct container *c)
+{
+	if (c->host_null < 0)
+		c->host_null = open_host_null(O_PATH);
+	return c->host_null;
+}
+
 /* The container's /dev, for *at() calls: a directory of the rootfs or a
  * mount in it, never procfs, sysfs or cgroupfs (an image can make /dev a
  * symlink into /proc).  -1 (ENOENT) if there is none and !create. */
 static int open_dev_dir(struct container *c, bool create)
 {
-	int AUTOCLOSE p = rootfs_open(c->rootfd, "/dev", create ? RF_MKDIR : RF_OPEN);
+	int p = rootfs_open(c->rootfd, "/dev", create ? RF_MKDIR : RF_OPEN);
 	if (p < 0 && errno == ENOENT && !create)
 		return -1;
-	int fd = p < 0 ? -1 : openat(p, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* (RF_MKDIR gave a directory; what RF_OPEN found must prove one) */
+	int fd = p < 0 || create ? p : openat(p, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (p >= 0 && fd != p)
+		close(p);
 	if (fd < 0)
 		die_errno("open /dev in the rootfs");
 	if (fd_on_kernel_fs(fd))
@@ -3809,57 +4332,123 @@ static const struct default_dev {
 };
 
 /*
- * Make one device node at path.  As root we mknod; rootless (or where
- * mknod is refused) we bind the host's node, which is what a user
- * namespace allows.  An existing file that is not this device is an error
- * for linux.devices (the spec says so) and is replaced for the defaults,
- * so an image cannot ship its own "/dev/null".
+ * The host's node of a device, proven on the descriptor to be the one
+ * asked for: /dev/NAME, else /dev/char/MAJ:MIN (or block).  /dev/null is
+ * the init's shared descriptor (not to be closed).  -1 if there is none.
  */
-static void make_device(struct container *c, const char *path, mode_t type, unsigned major, unsigned minor,
-			mode_t mode, uid_t uid, gid_t gid, bool is_default)
+static int host_null_path(struct container *c);
+static int open_host_node(struct container *c, const char *base, mode_t type, unsigned major, unsigned minor,
+			  char host[PATH_MAX])
 {
-	char parent[PATH_MAX], host[PATH_MAX];
+	dev_t dev = makedev(major, minor);
+	struct stat st;
+	snprintf(host, PATH_MAX, "/dev/%s", base);
+	if (type == S_IFCHR && dev == makedev(1, 3))
+		return host_null_path(c);
+	for (int k = 0; k < 2; k++) {
+		if (k)
+			snprintf(host, PATH_MAX, "/dev/%s/%u:%u", type == S_IFBLK ? "block" : "char", major, minor);
+		int fd = open(host, O_PATH | O_CLOEXEC | (k ? 0 : O_NOFOLLOW));
+		if (fd >= 0 && fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == type && st.st_rdev == dev)
+			return fd;
+		if (fd >= 0)
+			close(fd);
+	}
+	return -1;
+}
+
+/* A node mknod made: the owner asked for (we are the default). */
+static void chown_device(int dfd, const char *path, uid_t uid, gid_t gid)
+{
+	static uid_t euid = (uid_t)-1;
+	static gid_t egid;
+	if (euid == (uid_t)-1)
+		euid = geteuid(), egid = getegid();
+	if ((uid != euid || gid != egid) && fchownat(dfd, strrchr(path, '/') + 1, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+		die_errno("chown device %s", path);
+}
+
+static void make_device_at(struct container *c, int dfd, const char *path, mode_t type, unsigned major,
+			   unsigned minor, mode_t mode, uid_t uid, gid_t gid, bool is_default)
+{
+	char host[PATH_MAX];
 	const char *base = strrchr(path, '/') + 1;
 	dev_t dev = makedev(major, minor);
 	struct stat st;
 
-	snprintf(parent, sizeof parent, "%.*s", (int)(base - path), path);
-	int AUTOCLOSE pfd = rootfs_open(c->rootfd, parent, RF_MKDIR);
-	if (pfd < 0)
-		die_errno("create directory for device %s", path);
-	int AUTOCLOSE dfd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		die_errno("open directory for device %s", path);
-	if (fd_on_kernel_fs(dfd))
-		die("device %s: its directory leads into procfs, sysfs or cgroupfs (refused)", path);
-	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+	/* the usual case first, a fresh /dev: mknod, or (rootless) the
+	 * bind's target made by O_EXCL; EEXIST says what is there */
+	int f = -1;
+	if (c->rootless)
+		f = openat(dfd, base, O_CREAT | O_EXCL | O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+	else if (mknodat(dfd, base, type | (mode & 07777), dev) == 0) {
+		chown_device(dfd, path, uid, gid);
+		return;
+	}
+	if (f < 0 && errno == EEXIST && fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if ((st.st_mode & S_IFMT) == type && st.st_rdev == dev)
 			return;
 		if (!is_default)
 			die("device %s: a different file already exists there", path);
 		if (S_ISDIR(st.st_mode) || unlinkat(dfd, base, 0) < 0)
 			die_errno("device %s: replace the image's file", path);
-	}
-	if (!c->rootless && mknodat(dfd, base, type | (mode & 07777), dev) == 0) {
-		if ((uid != geteuid() || gid != getegid()) && fchownat(dfd, base, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
-			die_errno("chown device %s", path);
-		return;
+		if (!c->rootless && mknodat(dfd, base, type | (mode & 07777), dev) == 0) {
+			chown_device(dfd, path, uid, gid);
+			return;
+		}
+		if (c->rootless)
+			f = openat(dfd, base, O_CREAT | O_EXCL | O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
 	}
 	if (type == S_IFIFO)
 		die_errno("mknod fifo %s", path);
 	/* bind the host's node: it must be the device asked for */
-	snprintf(host, sizeof host, "/dev/%s", base);
-	int AUTOCLOSE hfd = open(host, O_PATH | O_CLOEXEC | O_NOFOLLOW);
-	if (hfd < 0 || fstat(hfd, &st) < 0 || (st.st_mode & S_IFMT) != type || st.st_rdev != dev) {
-		/* not at its usual name: look for it by number under /dev */
-		if (hfd >= 0)
-			close(hfd);
-		snprintf(host, sizeof host, "/dev/%s/%u:%u", type == S_IFBLK ? "block" : "char", major, minor);
-		hfd = open(host, O_PATH | O_CLOEXEC);
-		if (hfd < 0 || fstat(hfd, &st) < 0 || (st.st_mode & S_IFMT) != type || st.st_rdev != dev)
-			die("device %s: no host device %u:%u to bind (rootless cannot mknod)", path, major, minor);
+	int hfd = open_host_node(c, base, type, major, minor, host);
+	if (hfd < 0) {
+		if (f >= 0)
+			close(f);
+		die("device %s: no host device %u:%u to bind (rootless cannot mknod)", path, major, minor);
 	}
-	bind_into(c, hfd, path, false, true);
+	int r = 0;
+	if (f < 0) { /* (mknod refused as root: the target made the careful way) */
+		bind_into(c, hfd, path, false, true);
+	} else {
+		char s[32], t[32];
+		fd_path(hfd, s);
+		fd_path(f, t);
+		r = mount(s, t, NULL, MS_BIND, NULL);
+		close(f);
+	}
+	if (hfd != c->host_null)
+		close(hfd);
+	if (r < 0)
+		die_errno("bind the host's %s on %s", host, path);
+}
+
+/*
+ * Make one device node at path.  As root we mknod; rootless (or where
+ * mknod is refused) we bind the host's node, which is what a user
+ * namespace allows.  An existing file that is not this device is an error
+ * for linux.devices (the spec says so) and is replaced for the defaults,
+ * so an image cannot ship its own "/dev/null".  dev: the container's /dev
+ * (open_dev_dir), or -1 for a path elsewhere.
+ */
+static void make_device(struct container *c, int dev, const char *path, mode_t type, unsigned major,
+			unsigned minor, mode_t mode, uid_t uid, gid_t gid, bool is_default)
+{
+	char parent[PATH_MAX];
+	const char *base = strrchr(path, '/') + 1;
+
+	snprintf(parent, sizeof parent, "%.*s", (int)(base - path), path);
+	if (dev >= 0 && !strcmp(parent, "/dev/")) {
+		make_device_at(c, dev, path, type, major, minor, mode, uid, gid, is_default);
+		return;
+	}
+	int AUTOCLOSE pfd = rootfs_open(c->rootfd, parent, RF_MKDIR);
+	if (pfd < 0)
+		die_errno("create directory for device %s", path);
+	if (fd_on_kernel_fs(pfd))
+		die("device %s: its directory leads into procfs, sysfs or cgroupfs (refused)", path);
+	make_device_at(c, pfd, path, type, major, minor, mode, uid, gid, is_default);
 }
 
 /*
@@ -3884,7 +4473,7 @@ static void cover_default_devices(struct container *c)
 		if (there && S_ISDIR(st.st_mode))
 			die("device %s: the image has a directory there", d->path);
 		if (writable) {
-			make_device(c, d->path, S_IFCHR, d->major, d->minor, 0666, 0, 0, true);
+			make_device(c, dev, d->path, S_IFCHR, d->major, d->minor, 0666, 0, 0, true);
 			continue;
 		}
 		if (!there) /* (a read-only rootfs without it: nothing to create) */
@@ -3916,15 +4505,16 @@ static void make_devices(struct container *c)
 			dev_bound = m->bind;
 		}
 	}
+	int AUTOCLOSE dfd = -1;
 	/* a /dev bound from the host already has its devices */
 	if (dev_mounted) {
+		dfd = open_dev_dir(c, true);
 		for (size_t i = 0; i < ARRAY_LEN(default_devs); i++)
-			make_device(c, default_devs[i].path, S_IFCHR, default_devs[i].major,
+			make_device(c, dfd, default_devs[i].path, S_IFCHR, default_devs[i].major,
 				    default_devs[i].minor, 0666, 0, 0, true);
 		static const char *const links[][2] = { { "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" },
 							 { "/proc/self/fd/1", "stdout" },
 							 { "/proc/self/fd/2", "stderr" } };
-		int AUTOCLOSE dfd = open_dev_dir(c, true);
 		for (size_t i = 0; i < ARRAY_LEN(links); i++)
 			if (symlinkat(links[i][0], dfd, links[i][1]) < 0 && errno != EEXIST)
 				die_errno("symlink /dev/%s", links[i][1]);
@@ -3948,7 +4538,7 @@ static void make_devices(struct container *c)
 		 * as runc keeps it (a ptmx node would open the host's) */
 		if (!strcmp(d->path, "/dev/ptmx"))
 			continue;
-		make_device(c, d->path, types[d->type - 1], (unsigned)d->major.v, (unsigned)d->minor.v,
+		make_device(c, dfd, d->path, types[d->type - 1], (unsigned)d->major.v, (unsigned)d->minor.v,
 			    d->file_mode.set ? (mode_t)d->file_mode.v : 0666, (uid_t)d->uid.v, (gid_t)d->gid.v,
 			    false);
 	}
@@ -3964,7 +4554,6 @@ static void make_devices(struct container *c)
 static void mask_paths(struct container *c)
 {
 	const struct strv *m = &c->cfg->linux.masked_paths;
-	int AUTOCLOSE null = -1;
 	char s[32], t[32];
 
 	for (int i = 0; i < m->n; i++) {
@@ -3980,18 +4569,34 @@ static void mask_paths(struct container *c)
 				die_errno("mask %s", m->v[i]);
 			continue;
 		}
-		if (null < 0)
-			null = open_host_null(O_PATH);
-		fd_path(null, s);
+		fd_path(host_null_path(c), s);
 		if (mount(s, t, NULL, MS_BIND, NULL) < 0)
 			die_errno("mask %s", m->v[i]);
 	}
+}
+
+/*
+ * A read-only bind of what fd names, onto itself: a clone of its tree,
+ * made read-only (with nosuid, nodev, noexec, down the tree) before it is
+ * attached, so that it is never writable there even for a moment.  False
+ * where the kernel lacks the mount API (mount_setattr: 5.12).
+ */
+static bool bind_readonly_tree(int fd)
+{
+	struct mount_attr_compat a = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+						   MOUNT_ATTR_NOEXEC };
+	int AUTOCLOSE tree = (int)syscall(SYS_open_tree, fd, "",
+					  OPEN_TREE_CLONE_ | AT_RECURSIVE_ | AT_EMPTY_PATH | O_CLOEXEC);
+	return tree >= 0 &&
+	       syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE_, &a, sizeof a) == 0 &&
+	       syscall(SYS_move_mount, tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH_ | MOVE_MOUNT_T_EMPTY_PATH_) == 0;
 }
 
 static void readonly_paths(struct container *c)
 {
 	const struct strv *r = &c->cfg->linux.readonly_paths;
 	char t[32];
+	bool new_api = true;
 
 	for (int i = 0; i < r->n; i++) {
 		int AUTOCLOSE fd = rootfs_open(c->rootfd, r->v[i], RF_OPEN);
@@ -3999,6 +4604,9 @@ static void readonly_paths(struct container *c)
 			continue;
 		if (fd < 0)
 			die_errno("readonly path %s", r->v[i]);
+		if (new_api && bind_readonly_tree(fd))
+			continue;
+		new_api = false; /* (and the old way for the rest) */
 		fd_path(fd, t);
 		if (mount(t, t, NULL, MS_BIND | MS_REC, NULL) < 0)
 			die_errno("bind readonly path %s", r->v[i]);
@@ -4019,39 +4627,45 @@ static bool own_mount_ns(const struct config *cfg)
 	return (cfg->ns_new | cfg->ns_join) & CLONE_NEWNS;
 }
 
-/* root.path, absolute and with no symlink left in it. */
+/* root.path, absolute (symlinks are the kernel's to follow, once, when
+ * the rootfs is opened). */
 static void rootfs_path(struct container *c)
 {
 	if (c->cfg->root.path[0] == '/')
 		snprintf(c->rootfs, sizeof c->rootfs, "%s", c->cfg->root.path);
 	else
 		snprintf(c->rootfs, sizeof c->rootfs, "%s/%s", c->cfg->bundle, c->cfg->root.path);
-	char *real = realpath(c->rootfs, NULL);
-	if (!real)
-		die_errno("rootfs %s", c->rootfs);
-	snprintf(c->rootfs, sizeof c->rootfs, "%s", real);
-	free(real);
 }
 
 /*
  * Make the rootfs a mount point of its own in our mount namespace, after
  * making the namespace's mounts stop propagating back to the host.
  */
-static void prepare_rootfs(struct container *c)
+/* The propagation "/" gets first: shared would leak our mounts to the
+ * host, and an unbindable "/" could not give the rootfs its bind: both
+ * are applied to the new root only, after pivot_root. */
+static unsigned long first_propagation(const struct container *c)
 {
 	const char *rp = c->cfg->linux.rootfs_propagation;
 	unsigned long prop = rp && rp[0] ? propagation_flags(rp) : MS_SLAVE | MS_REC;
+	return prop & (MS_SHARED | MS_UNBINDABLE) ? MS_SLAVE | MS_REC : prop;
+}
 
-	/* shared would leak our mounts to the host, and an unbindable "/"
-	 * could not give the rootfs its bind: both are applied to the new
-	 * root only, after pivot_root */
-	if (prop & (MS_SHARED | MS_UNBINDABLE))
-		prop = MS_SLAVE | MS_REC;
+static void prepare_rootfs(struct container *c)
+{
+	const char *rp = c->cfg->linux.rootfs_propagation;
+	unsigned long prop = first_propagation(c);
 	if (mount(NULL, "/", NULL, MS_REC | (prop & ~(unsigned long)MS_REC), NULL) < 0)
 		die_errno("make / %s", rp ? rp : "rslave");
 	rootfs_path(c);
-	if (mount(c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+	char p[32];
+	int AUTOCLOSE fd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		die_errno("rootfs %s", c->rootfs);
+	fd_path(fd, p);
+	if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0)
 		die_errno("bind rootfs %s onto itself", c->rootfs);
+	/* fd names the directory under the new bind; the path leads to it */
 	c->rootfd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (c->rootfd < 0)
 		die_errno("open rootfs %s", c->rootfs);
@@ -4087,8 +4701,11 @@ static void enter_rootfs(struct container *c)
 		return;
 	}
 	if (!c->no_pivot) {
+		/* the old root's unmount must not reach the host: its tree
+		 * must be rslave or rprivate, as prepare_rootfs made it */
+		bool quiet = first_propagation(c) & (MS_SLAVE | MS_PRIVATE);
 		if (syscall(SYS_pivot_root, ".", ".") == 0) {
-			if (fchdir(oldroot) < 0 || mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0 ||
+			if (fchdir(oldroot) < 0 || (!quiet && mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0) ||
 			    umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
 				die_errno("detach the old root");
 			goto done;
@@ -4110,17 +4727,35 @@ done:;
 
 /* === 8. process ========================================================= */
 
-static int cap_last(void)
+/*
+ * The id changes of a single-threaded process, as raw syscalls: libc's
+ * wrappers apply them to every thread (musl blocks signals around a
+ * broadcast, six syscalls more each).  The 32-bit ABIs that kept 16-bit
+ * ids under the old numbers have the *32 calls.
+ */
+#ifdef SYS_setresuid32
+#define SYS_SETRESUID SYS_setresuid32
+#define SYS_SETRESGID SYS_setresgid32
+#define SYS_SETGROUPS SYS_setgroups32
+#else
+#define SYS_SETRESUID SYS_setresuid
+#define SYS_SETRESGID SYS_setresgid
+#define SYS_SETGROUPS SYS_setgroups
+#endif
+
+static int raw_setresuid(uid_t u)
 {
-	char buf[16];
-	long long v;
-	if (read_file_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", buf, sizeof buf) > 0 &&
-	    (buf[strcspn(buf, "\n")] = 0, parse_llong(buf, 0, 63, &v) == 0))
-		return (int)v;
-	int k = 0;
-	while (k < 63 && prctl(PR_CAPBSET_READ, k + 1, 0, 0, 0) >= 0)
-		k++;
-	return k;
+	return (int)syscall(SYS_SETRESUID, u, u, u);
+}
+
+static int raw_setresgid(gid_t g)
+{
+	return (int)syscall(SYS_SETRESGID, g, g, g);
+}
+
+static int raw_setgroups(int n, const gid_t *g)
+{
+	return (int)syscall(SYS_SETGROUPS, n, g);
 }
 
 static void set_rlimits(const struct arr *rl)
@@ -4128,7 +4763,9 @@ static void set_rlimits(const struct arr *rl)
 	for (int i = 0; i < rl->n; i++) {
 		const struct rlimit_cfg *r = ARR_AT(*rl, struct rlimit_cfg, i);
 		struct rlimit lim = { .rlim_cur = (rlim_t)r->soft.v, .rlim_max = (rlim_t)r->hard.v };
-		if (setrlimit(rlimit_res[r->type - 1], &lim) < 0)
+		/* (prlimit: setrlimit would apply it to every thread, as the
+		 * id calls above; musl's rlim_t is 64-bit everywhere) */
+		if (syscall(SYS_prlimit64, 0, rlimit_res[r->type - 1], &lim, NULL) < 0)
 			die_errno("setrlimit %s", rlimit_names[r->type - 1]);
 	}
 }
@@ -4139,32 +4776,43 @@ static void set_rlimits(const struct arr *rl)
  * permitted set across setresuid(), then set all three sets at once and
  * raise the ambient ones.
  */
-static void set_user_and_caps(const struct process_cfg *p, bool rootless)
+static void set_user_and_caps(const struct process_cfg *p, bool rootless, bool groups_denied)
 {
 	const struct user_cfg *u = &p->user;
 	const struct caps_cfg *cp = &p->caps;
-	int last = cap_last();
+	int last = 63;
 
-	if (p->has_caps)
-		for (int k = 0; k <= last; k++)
-			if (!(cp->b & (1ull << k)) && prctl(PR_CAPBSET_DROP, k, 0, 0, 0) < 0 && errno != EINVAL)
-				die_errno("drop %s from the bounding set", k < 41 ? cap_names[k] : "capability");
-	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+	/* the kernel's last capability is where a drop first says EINVAL
+	 * (cheaper than reading cap_last_cap) */
+	for (int k = 0; k <= last && p->has_caps; k++) {
+		if ((cp->b & (1ull << k)))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, k, 0, 0, 0) == 0)
+			continue;
+		if (errno != EINVAL)
+			die_errno("drop %s from the bounding set", k < 41 ? cap_names[k] : "capability");
+		last = k - 1;
+	}
+	/* (uid 0 keeps its capabilities across setresuid; the flag goes
+	 * with execve) */
+	if (u->uid.v != 0 && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		die_errno("keep capabilities");
 	int ng = u->additional_gids.n;
 	gid_t *gids = xmalloc(sizeof(gid_t) * (size_t)(ng + 1));
 	for (int i = 0; i < ng; i++)
 		gids[i] = (gid_t)ARR_AT(u->additional_gids, struct num, i)->v;
-	if (setgroups((size_t)ng, gids) < 0) {
+	/* (where the namespace denies setgroups, the empty list is what the
+	 * kernel keeps anyway) */
+	if (!(groups_denied && !ng) && raw_setgroups(ng, gids) < 0) {
 		/* a rootless single mapping denies setgroups: only an empty
 		 * list can be honoured by leaving the groups alone */
 		if (ng || !rootless)
 			die_errno("setgroups");
 	}
-	free(gids);
-	if (setresgid((gid_t)u->gid.v, (gid_t)u->gid.v, (gid_t)u->gid.v) < 0)
+	xfree(gids);
+	if (raw_setresgid((gid_t)u->gid.v) < 0)
 		die_errno("setgid %lld", (long long)u->gid.v);
-	if (setresuid((uid_t)u->uid.v, (uid_t)u->uid.v, (uid_t)u->uid.v) < 0)
+	if (raw_setresuid((uid_t)u->uid.v) < 0)
 		die_errno("setuid %lld", (long long)u->uid.v);
 	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct d[2];
@@ -4183,8 +4831,6 @@ static void set_user_and_caps(const struct process_cfg *p, bool rootless)
 	for (int k = 0; k <= last && p->has_caps; k++)
 		if ((cp->a & (1ull << k)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, k, 0, 0) < 0)
 			warn("raise ambient %s: %s", cap_names[k], strerror(errno));
-	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
-		die_errno("clear keep-capabilities");
 }
 
 /* The value of NAME in an env array, or NULL. */
@@ -4592,7 +5238,7 @@ static int seccomp_compile(const struct seccomp_cfg *sc, uint32_t arch, struct b
 	rc = 0;
 out:
 	if (rc < 0)
-		free(buf);
+		xfree(buf);
 	if (mfd >= 0)
 		close(mfd);
 	if (ctx)
@@ -4673,12 +5319,12 @@ static void seccomp_send_listener(const struct config *cfg, const struct state *
 	jw_key(&w, "state");
 	char *state = state_json(s, st, -1);
 	jw_s(&w, state);
-	free(state);
+	xfree(state);
 	jw_close(&w, '}');
 	int AUTOCLOSE fd = connect_unix(sc->listener_path, "seccomp listener");
 	if (send_fd(fd, notify_fd, w.buf, w.len) < 0)
 		die_errno("send the seccomp notify descriptor to %s", sc->listener_path);
-	free(w.buf);
+	xfree(w.buf);
 }
 
 /* scheduler, ioPriority and execCPUAffinity of the process */
@@ -4745,6 +5391,8 @@ static bool enter_cwd(const char *cwd)
 	char buf[PATH_MAX];
 	if (chdir(cwd) < 0)
 		return false;
+	if (!strcmp(cwd, "/")) /* (the root itself: nothing to reach through) */
+		return true;
 	long n = syscall(SYS_getcwd, buf, sizeof buf);
 	if (n <= 0 || buf[0] != '/')
 		die("cwd %s: outside the container's root (refused)", cwd);
@@ -4791,13 +5439,14 @@ static void default_home(struct process_cfg *p)
 	p->env.v = v;
 }
 
-static bool prepare_process(struct process_cfg *p, char *exe, size_t exesize)
+static bool prepare_process(struct process_cfg *p, char *exe, size_t exesize, bool at_root)
 {
 	struct stat st;
 
 	default_home(p);
 	set_rlimits(&p->rlimits);
-	bool entered = enter_cwd(p->cwd);
+	/* (at_root: the init, just pivoted, is in "/" already) */
+	bool entered = (at_root && !strcmp(p->cwd, "/")) || enter_cwd(p->cwd);
 	if (!entered && errno != EACCES && errno != EPERM)
 		die_errno("cwd %s", p->cwd);
 	if (!find_executable(p->args.v[0], p->env.v, exe, exesize))
@@ -4818,18 +5467,17 @@ static bool prepare_process(struct process_cfg *p, char *exe, size_t exesize)
  * off, because loading it then needs CAP_SYS_ADMIN), and execve.  A
  * notify descriptor goes to whoever waits for the outcome (result_fd).
  */
-static NORETURN void exec_process(const struct process_cfg *p, bool rootless, const struct bpf_prog *sc,
+static NORETURN void exec_process(const struct process_cfg *p, bool rootless, bool groups_denied, const struct bpf_prog *sc,
 				  int result_fd, const char *exe, bool cwd_entered)
 {
 	int notify = -1;
 	set_scheduling(p);
-	/* again: the path may lead elsewhere since create (it is the
-	 * container's to change), and the check must hold at exec */
-	if (!cwd_entered || !enter_cwd(p->cwd))
-		cwd_entered = false;
+	/* (a cwd entered at create stays that directory, the one checked:
+	 * the kernel holds the directory, not its path, so a path changed
+	 * since then leads nowhere new; entering it again would) */
 	if (sc && !p->no_new_privileges)
 		notify = seccomp_load_prog(sc);
-	set_user_and_caps(p, rootless);
+	set_user_and_caps(p, rootless, groups_denied);
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_errno("set no_new_privs");
 	if (!cwd_entered && !enter_cwd(p->cwd))
@@ -4843,6 +5491,7 @@ static NORETURN void exec_process(const struct process_cfg *p, bool rootless, co
 			die_errno("pass the seccomp notify descriptor on");
 		close(notify);
 	}
+	unblock_signals();
 	execve(exe, p->args.v, p->env.v);
 	die_errno("exec %s", exe);
 }
@@ -4870,7 +5519,17 @@ static bool cg_is_fs(const char *path, unsigned long magic)
 	return statfs(path, &sf) == 0 && (unsigned long)sf.f_type == magic;
 }
 
+/* (once per process: the runtime asks in several places) */
+static enum cg_layout cg_detect_uncached(void);
 static enum cg_layout cg_detect(void)
+{
+	static int layout = -1;
+	if (layout < 0)
+		layout = cg_detect_uncached();
+	return (enum cg_layout)layout;
+}
+
+static enum cg_layout cg_detect_uncached(void)
 {
 	char p[64];
 	if (cg_is_fs(CG_ROOT, CGROUP2_MAGIC))
@@ -4879,7 +5538,7 @@ static enum cg_layout cg_detect(void)
 		return CG_NONE;
 	for (int i = 0; cg_v1_ctrls[i]; i++) {
 		struct statfs sf;
-		snprintf(p, sizeof p, CG_ROOT "/%s", cg_v1_ctrls[i]);
+		cat3(p, sizeof p, CG_ROOT, "/", cg_v1_ctrls[i]);
 		if (statfs(p, &sf) == 0 && (unsigned long)sf.f_type != TMPFS_MAGIC_ &&
 		    (unsigned long)sf.f_type != CGROUP2_MAGIC)
 			return cg_is_fs(CG_ROOT "/unified", CGROUP2_MAGIC) ? CG_HYBRID : CG_V1;
@@ -4893,7 +5552,7 @@ static void cg_own_path(const char *ctrl, char *out, size_t size)
 	char buf[4096];
 	size_t n = strlen(ctrl);
 	snprintf(out, size, "/");
-	if (read_file_at(AT_FDCWD, "/proc/self/cgroup", buf, sizeof buf) < 0)
+	if (read_value_at(AT_FDCWD, "/proc/self/cgroup", buf, sizeof buf) < 0)
 		return;
 	for (char *line = buf; line && *line;) {
 		char *nl = strchr(line, '\n');
@@ -4911,6 +5570,18 @@ static void cg_own_path(const char *ctrl, char *out, size_t size)
 	}
 }
 
+/* systemd's "slice:prefix:name" form, each part non-empty. */
+static bool slice_parts(const char *p, char a[128], char b[128], char c[256])
+{
+	const char *c1 = strchr(p, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	if (!c2 || c1 == p || c2 == c1 + 1 || !c2[1] || c1 - p > 127 || c2 - c1 - 1 > 127 || strlen(c2 + 1) > 255)
+		return false;
+	snprintf(a, 128, "%.*s", (int)(c1 - p), p);
+	snprintf(b, 128, "%.*s", (int)(c2 - c1 - 1), c1 + 1);
+	snprintf(c, 256, "%s", c2 + 1);
+	return true;
+}
+
 /*
  * cgroupsPath: absolute in the hierarchy; relative to the runtime's own
  * cgroup (as runc does); "slice:prefix:name" (systemd's form) becomes the
@@ -4923,17 +5594,27 @@ static int cg_path(const char *p, const char *id, const char *own, bool rootless
 	char a[128], b[128], c[256];
 	if ((p && strlen(p) > 1024) || strlen(own) > 1024)
 		return -1;
+	bool slice = p && p[0] && p[0] != '/' && slice_parts(p, a, b, c);
 	if ((!p || !p[0]) && rootless) /* a user's default: below its own cgroup */
 		snprintf(out, size, "%.1024s/ocirun-%s", strcmp(own, "/") ? own : "", id);
 	else if (!p || !p[0])
 		snprintf(out, size, "/ocirun/%s", id);
-	else if (p[0] != '/' && sscanf(p, "%127[^:]:%127[^:]:%255s", a, b, c) == 3)
+	else if (slice)
 		snprintf(out, size, "/%s/%s-%s.scope", a, b, c);
 	else if (p[0] == '/')
 		snprintf(out, size, "%.1024s", p);
 	else
 		snprintf(out, size, "%.1024s/%.1024s", strcmp(own, "/") ? own : "", p);
 	return path_has_dotdot(out) ? -1 : 0;
+}
+
+/* Whether cg_path needs the runtime's own cgroup for p. */
+static bool cg_path_needs_own(const char *p, bool rootless)
+{
+	char a[128], b[128], c[256];
+	if (!p || !p[0])
+		return rootless;
+	return p[0] != '/' && !slice_parts(p, a, b, c);
 }
 
 /* Write one cgroup file; what names the config field for the error. */
@@ -4967,8 +5648,8 @@ static void cg_cpuset_inherit(int parent, int child)
 	static const char *const f[] = { "cpuset.cpus", "cpuset.mems" };
 	char v[1024];
 	for (int k = 0; k < 2; k++)
-		if (read_file_at(child, f[k], v, sizeof v) >= 0 && (v[0] == '\n' || !v[0]) &&
-		    read_file_at(parent, f[k], v, sizeof v) >= 0)
+		if (read_value_at(child, f[k], v, sizeof v) >= 0 && (v[0] == '\n' || !v[0]) &&
+		    read_value_at(parent, f[k], v, sizeof v) >= 0)
 			cg_set(child, f[k], NULL, "%s", v);
 }
 
@@ -4977,7 +5658,7 @@ static void cg_cpuset_inherit(int parent, int child)
 static int cg_mkdirs(int base, const char *path, bool cpuset, bool *existed)
 {
 	char buf[PATH_MAX], *save = NULL;
-	int fd = fcntl(base, F_DUPFD_CLOEXEC, 3);
+	int fd = dup_cloexec(base);
 	snprintf(buf, sizeof buf, "%s", path);
 	*existed = true;
 	for (char *t = strtok_r(buf, "/", &save); t && fd >= 0; t = strtok_r(NULL, "/", &save)) {
@@ -4991,6 +5672,10 @@ static int cg_mkdirs(int base, const char *path, bool cpuset, bool *existed)
 		int n = openat(fd, t, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (cpuset && n >= 0)
 			cg_cpuset_inherit(fd, n);
+		/* a level made here hands its cpus and mems to the cgroups made
+		 * below it from now on, without us copying them */
+		if (cpuset && n >= 0 && !*existed)
+			cg_set(n, "cgroup.clone_children", NULL, "1");
 		close(fd);
 		fd = n;
 	}
@@ -5002,7 +5687,7 @@ static int cg_mkdirs(int base, const char *path, bool cpuset, bool *existed)
 static void cg_v2_enable(int rootfd, const char *path, const char *ctrls)
 {
 	char buf[PATH_MAX], avail[256], want[128], *save = NULL;
-	int fd = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+	int fd = dup_cloexec(rootfd);
 	snprintf(buf, sizeof buf, "%s", path);
 	*strrchr(buf, '/') = 0;
 	char *t = strtok_r(buf, "/", &save);
@@ -5380,21 +6065,43 @@ static void cg_devices_v2(const struct cgroup *g, const struct resources_cfg *r)
 	close(fd);
 }
 
+/* A v1 cpuset with no mems yet (its parent has no clone_children): its
+ * parent's cpus and mems, copied. */
+static void cg_cpuset_fill(int fd, const char *full)
+{
+	char v[8], parent[PATH_MAX + 64];
+	if (read_value_at(fd, "cpuset.mems", v, sizeof v) < 0 || (v[0] != '\n' && v[0]))
+		return;
+	snprintf(parent, sizeof parent, "%s", full);
+	*strrchr(parent, '/') = 0;
+	int AUTOCLOSE pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pfd >= 0)
+		cg_cpuset_inherit(pfd, fd);
+}
+
 /* The directory of the container's cgroup in one hierarchy (v2: i = 0). */
 static int cg_open_one(const struct cgroup *g, int i, bool create)
 {
-	char root[64];
-	if (g->layout == CG_V2 || g->layout == CG_NONE)
-		snprintf(root, sizeof root, CG_ROOT);
-	else
-		snprintf(root, sizeof root, CG_ROOT "/%s", cg_v1_ctrls[i]);
+	char root[64], full[PATH_MAX + 64];
+	bool v2 = g->layout == CG_V2 || g->layout == CG_NONE, cpuset = !v2 && !strcmp(cg_v1_ctrls[i], "cpuset");
+	cat3(root, sizeof root, CG_ROOT, v2 ? "" : "/", v2 ? "" : cg_v1_ctrls[i]);
+	cat3(full, sizeof full, root, g->path, "");
+	/* the common cases in two syscalls: a new cgroup whose parent exists,
+	 * or one that is there (the path is ours: cg_path refused "..") */
+	int made = create ? mkdirat(AT_FDCWD, full, 0755) : -1;
+	if (made == 0 || !create || errno == EEXIST) {
+		int fd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0 && create && made < 0)
+			((struct cgroup *)g)->existed |= 1u << i;
+		if (fd >= 0 && create && cpuset)
+			cg_cpuset_fill(fd, full);
+		return fd;
+	}
 	int AUTOCLOSE rfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rfd < 0)
 		return -1;
-	if (!create)
-		return openat(rfd, g->path + 1, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	bool existed;
-	int fd = cg_mkdirs(rfd, g->path, g->layout != CG_V2 && !strcmp(cg_v1_ctrls[i], "cpuset"), &existed);
+	int fd = cg_mkdirs(rfd, g->path, cpuset, &existed);
 	if (fd >= 0 && existed)
 		((struct cgroup *)g)->existed |= 1u << i;
 	return fd;
@@ -5426,7 +6133,7 @@ static bool cg_open(struct cgroup *g, const char *path, bool all)
 	if (!path || !path[0])
 		return false;
 	g->layout = cg_detect();
-	snprintf(g->path, sizeof g->path, "%s", path);
+	cat3(g->path, sizeof g->path, path, "", "");
 	bool any = false;
 	for (int i = 0; i < (g->layout == CG_V2 ? 1 : CG_NCTRL) && g->layout != CG_NONE && (all || !any); i++)
 		any |= (g->fd[i] = cg_open_one(g, i, false)) >= 0;
@@ -5479,13 +6186,12 @@ static bool cg_v1_create(struct cgroup *g, const struct resources_cfg *r)
 {
 	bool made = false;
 	for (int i = 0; cg_v1_ctrls[i]; i++) {
-		char root[64];
-		snprintf(root, sizeof root, CG_ROOT "/%s", cg_v1_ctrls[i]);
-		if (g->fd[i] >= 0 || !cg_v1_needed(cg_v1_ctrls[i], r) || access(root, F_OK) < 0)
+		if (g->fd[i] >= 0 || !cg_v1_needed(cg_v1_ctrls[i], r))
 			continue;
-		if ((g->fd[i] = cg_open_one(g, i, true)) < 0)
+		/* a hierarchy this host does not mount: ENOENT at its root */
+		if ((g->fd[i] = cg_open_one(g, i, true)) < 0 && errno != ENOENT)
 			die_errno("create cgroup %s in %s", g->path, cg_v1_ctrls[i]);
-		made = true;
+		made |= g->fd[i] >= 0;
 	}
 	return made;
 }
@@ -5513,7 +6219,9 @@ static bool cg_prepare(struct cgroup *g, const struct config *cfg, const char *i
 		debug("no cgroups on this host: the container runs without one");
 		return false;
 	}
-	cg_own_path(g->layout == CG_V2 ? "" : "freezer", own, sizeof own);
+	own[0] = 0;
+	if (cg_path_needs_own(cfg->linux.cgroups_path, rootless))
+		cg_own_path(g->layout == CG_V2 ? "" : "freezer", own, sizeof own);
 	if (cg_path(cfg->linux.cgroups_path, id, own, rootless, g->path, sizeof g->path) < 0)
 		die("linux.cgroupsPath: \"%s\" is too long or climbs out of the hierarchy", cfg->linux.cgroups_path);
 	if (rootless && (g->layout != CG_V2 || !cg_v2_delegated(g->path))) {
@@ -5544,13 +6252,13 @@ static bool cg_prepare(struct cgroup *g, const struct config *cfg, const char *i
 			strcat(ctrls, "hugetlb ");
 		if (r->rdma.n)
 			strcat(ctrls, "rdma ");
-		int AUTOCLOSE rfd = open(CG_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		/* the directories first: a parent made now has no controllers
 		 * until cg_v2_enable turns them on down the path */
 		if ((g->fd[0] = cg_open_one(g, 0, true)) < 0)
 			die_errno("create cgroup %s", g->path);
 		cg_refuse_busy(g);
-		if (ctrls[0] && rfd >= 0)
+		int AUTOCLOSE rfd = ctrls[0] ? open(CG_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+		if (rfd >= 0)
 			cg_v2_enable(rfd, g->path, ctrls);
 		cg_apply_v2(g, r);
 	} else {
@@ -5564,7 +6272,7 @@ static bool cg_prepare(struct cgroup *g, const struct config *cfg, const char *i
 		cg_devices_v1(g, &with_defaults);
 	else if (with_defaults.devices.n)
 		cg_devices_v2(g, &with_defaults);
-	free(with_defaults.devices.v);
+	xfree(with_defaults.devices.v);
 	return true;
 }
 
@@ -5615,10 +6323,10 @@ static int cg_freeze(const struct cgroup *g, bool freeze)
 	for (int i = 0; i < 2000; i++) {
 		bool done;
 		if (g->layout == CG_V2)
-			done = read_file_at(fd, "cgroup.events", buf, sizeof buf) >= 0 &&
+			done = read_value_at(fd, "cgroup.events", buf, sizeof buf) >= 0 &&
 			       strstr(buf, freeze ? "frozen 1" : "frozen 0");
 		else
-			done = read_file_at(fd, "freezer.state", buf, sizeof buf) >= 0 &&
+			done = read_value_at(fd, "freezer.state", buf, sizeof buf) >= 0 &&
 			       !strncmp(buf, freeze ? "FROZEN" : "THAWED", 6);
 		if (done)
 			return 0;
@@ -5632,10 +6340,10 @@ static bool cg_frozen(const struct cgroup *g)
 {
 	char buf[256];
 	if (g->layout == CG_V2)
-		return g->fd[0] >= 0 && read_file_at(g->fd[0], "cgroup.events", buf, sizeof buf) >= 0 &&
+		return g->fd[0] >= 0 && read_value_at(g->fd[0], "cgroup.events", buf, sizeof buf) >= 0 &&
 		       strstr(buf, "frozen 1");
 	int fd = g->fd[cg_ctrl("freezer")];
-	return fd >= 0 && read_file_at(fd, "freezer.state", buf, sizeof buf) >= 0 && !strncmp(buf, "FROZEN", 6);
+	return fd >= 0 && read_value_at(fd, "freezer.state", buf, sizeof buf) >= 0 && !strncmp(buf, "FROZEN", 6);
 }
 
 static bool state_cgroup_frozen(const struct state *s)
@@ -5668,6 +6376,22 @@ static bool cg_remove(struct cgroup *g)
 		for (int t = 0; (r = rmdir(root)) < 0 && errno == EBUSY && t < 100; t++)
 			usleep(1000);
 		all &= r == 0 || errno == ENOENT;
+	}
+	return all;
+}
+
+/* rmdir of the cgroup path in every hierarchy; false if one is left. */
+static bool cg_rmdir_all(const char *path)
+{
+	char full[PATH_MAX + 64];
+	enum cg_layout l = cg_detect();
+	bool all = true;
+	for (int i = 0; l != CG_NONE && i < (l == CG_V2 ? 1 : CG_NCTRL); i++) {
+		if (l == CG_V2)
+			snprintf(full, sizeof full, CG_ROOT "%s", path);
+		else
+			snprintf(full, sizeof full, CG_ROOT "/%s%s", cg_v1_ctrls[i], path);
+		all &= rmdir(full) == 0 || errno == ENOENT;
 	}
 	return all;
 }
@@ -5778,7 +6502,7 @@ static void become_userns_root(const struct config *cfg)
 	 * keep the capabilities the new namespace gave us) */
 	if (!(cfg->ns_new & CLONE_NEWUSER) || (getuid() != 65534 && getgid() != 65534))
 		return;
-	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+	if (raw_setresgid(0) < 0 || raw_setresuid(0) < 0)
 		die_errno("become root of the new user namespace (are uid and gid 0 mapped?)");
 }
 
@@ -5875,8 +6599,8 @@ static void give_back_net_devices(int statefd, const struct config *cfg)
 {
 	char t[64];
 	struct stat st;
-	if (fstatat(statefd, "netns", &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return;
+	if ((cfg && !cfg->linux.net_devices.n) || fstatat(statefd, "netns", &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return; /* (no devices given: no pin) */
 	snprintf(t, sizeof t, "/proc/self/fd/%d/netns", statefd);
 	pid_t pid = cfg ? fork() : -1;
 	if (pid == 0) {
@@ -5982,8 +6706,11 @@ static int init_mounts(struct container *c)
 	if (!own_mount_ns(cfg))
 		return init_root_only(c);
 	prepare_rootfs(c);
+	c->fresh_fd = c->host_null = -1;
 	for (int i = 0; i < cfg->mounts.n; i++)
-		mount_one(c, ARR_AT(cfg->mounts, struct mount_cfg, i));
+		mount_one(c, ARR_AT(cfg->mounts, struct mount_cfg, i),
+			  i + 1 < cfg->mounts.n ? ARR_AT(cfg->mounts, struct mount_cfg, i + 1) : NULL);
+	fresh_forget(c);
 	if (c->notify_dir[0]) { /* sd_notify: the directory of the socket, by its path: a
 				 * descriptor opened before clone is on the parent
 				 * namespace's mount, which cannot be bound here */
@@ -6000,6 +6727,9 @@ static int init_mounts(struct container *c)
 	}
 	mask_paths(c);
 	readonly_paths(c);
+	if (c->host_null >= 0)
+		close(c->host_null);
+	c->host_null = -1;
 	leave_rootfd(c);
 	return slave;
 }
@@ -6023,7 +6753,7 @@ static void init_enter(struct container *c, int slave, char *exe, size_t exesize
 		debug("new session keyring: %s", strerror(errno));
 	/* without a process the container can be created, never started */
 	if (cfg->has_process)
-		c->cwd_entered = prepare_process(&cfg->process, exe, exesize);
+		c->cwd_entered = prepare_process(&cfg->process, exe, exesize, true);
 }
 
 /*
@@ -6120,7 +6850,7 @@ static NORETURN void container_init(struct container *c, int listen_fd)
 	    run_hooks(&cfg->hooks.start_container, "startContainer", init_state_json(c, ST_CREATED), err,
 		      sizeof err) < 0)
 		die("%s", err);
-	exec_process(&cfg->process, c->rootless, c->has_seccomp ? &c->seccomp : NULL, result, exe,
+	exec_process(&cfg->process, c->rootless, c->groups_denied, c->has_seccomp ? &c->seccomp : NULL, result, exe,
 		     c->cwd_entered);
 }
 
@@ -6169,6 +6899,7 @@ static void run_id_helper(const char *helper, pid_t pid, const struct arr *m)
 		die_errno("fork %s", helper);
 	if (h == 0) {
 		char *const env[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL };
+		unblock_signals();
 		dup2(errp[1], 2);
 		execvpe(helper, argv, env);
 		fprintf(stderr, "%s", strerror(errno));
@@ -6189,8 +6920,8 @@ static void run_id_helper(const char *helper, pid_t pid, const struct arr *m)
 		;
 	if (!WIFEXITED(st) || WEXITSTATUS(st))
 		die("%s: %s (check /etc/sub%cid)", helper, msg[0] ? msg : "failed", strstr(helper, "uid") ? 'u' : 'g');
-	free(argv);
-	free(nums);
+	xfree(argv);
+	xfree(nums);
 }
 
 static void write_id_maps(struct container *c, pid_t pid)
@@ -6203,18 +6934,21 @@ static void write_id_maps(struct container *c, pid_t pid)
 	pfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (pfd < 0)
 		die_errno("open %s", path);
+	/* the child's /proc directory, in the runtime's own mount namespace
+	 * (nothing of the container's can be mounted there): checked once
+	 * to be procfs, its files are written without checking each */
+	if (!fd_on_procfs(pfd))
+		die("%s is not on procfs: refusing to write the id maps", path);
 	format_id_map(&l->uid_mappings, map, sizeof map);
-	if (proc_write_at(pfd, "uid_map", map) < 0) {
+	if (proc_write_in(pfd, "uid_map", map, true) < 0) {
 		if (errno != EPERM)
 			die_errno("write uid_map");
 		run_id_helper("newuidmap", pid, &l->uid_mappings);
 	}
 	format_id_map(&l->gid_mappings, map, sizeof map);
-	const struct idmap *g = ARR_AT(l->gid_mappings, struct idmap, 0);
-	bool own_gid = l->gid_mappings.n == 1 && g->size.v == 1 && g->host_id.v == getegid();
-	if (c->rootless && own_gid && proc_write_at(pfd, "setgroups", "deny") < 0 && errno != ENOENT)
+	if (c->groups_denied && proc_write_in(pfd, "setgroups", "deny", true) < 0 && errno != ENOENT)
 		die_errno("write setgroups");
-	if (proc_write_at(pfd, "gid_map", map) < 0) {
+	if (proc_write_in(pfd, "gid_map", map, true) < 0) {
 		if (errno != EPERM)
 			die_errno("write gid_map");
 		run_id_helper("newgidmap", pid, &l->gid_mappings);
@@ -6424,7 +7158,7 @@ static void create_cleanup(void)
 		if (c->cfg->hooks.poststop.n) {
 			char *st = init_state_json(c, ST_STOPPED);
 			run_poststop_hooks(&c->cfg->hooks.poststop, st);
-			free(st);
+			xfree(st);
 		}
 	}
 	if (g_create.cg) {
@@ -6640,7 +7374,10 @@ static void create_state_dir(struct container *c, int rootfd)
 		die_errno("open state of %s", c->id);
 	lock_dir(c->statefd);
 	KILLPOINT("create: state directory locked");
-	if (atomic_write_at(c->statefd, "config.json", c->cfg->raw, c->cfg->raw_len, 0600) < 0)
+	/* (straight into the new directory: readers go by state.json, which
+	 * is written after it, and a create cut short leaves no state.json) */
+	int AUTOCLOSE cf = openat(c->statefd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (cf < 0 || write_all(cf, c->cfg->raw, c->cfg->raw_len) < 0)
 		die_errno("save config.json");
 	KILLPOINT("create: config saved");
 }
@@ -6689,7 +7426,7 @@ static void create_wait_ready(struct container *c)
 			if (run_hooks(&cfg->hooks.prestart, "prestart", st, err, sizeof err) < 0 ||
 			    run_hooks(&cfg->hooks.create_runtime, "createRuntime", st, err, sizeof err) < 0)
 				die("%s", err);
-			free(st);
+			xfree(st);
 			KILLPOINT("create: runtime hooks run");
 			m.type = 'C';
 			sync_send(c->sync_fd, &m, sizeof m);
@@ -6717,15 +7454,15 @@ static long long ns_inode(pid_t pid, const char *name)
 static void create_record(struct container *c, pid_t pid, struct state *out)
 {
 	const struct config *cfg = c->cfg;
-	char created[64], stc;
-	long long start;
+	char created[64], owner[21];
 	struct state s = { .oci_version = OCI_VERSION, .id = c->id, .bundle = cfg->bundle,
 			   .annotations = cfg->annotations, .created = iso_time_now(created, sizeof created),
-			   .owner = "", .rootless = c->rootless, .dirfd = c->statefd,
+			   .owner = utoa(runtime_euid(), owner), .rootless = c->rootless, .dirfd = c->statefd,
 			   .status = ST_CREATED };
 	s.pid.v = pid;
-	if (proc_stat(pid, &stc, &start) == 0)
-		s.start_time = (struct num){ start, true };
+	struct proc_info pi;
+	if (proc_stat(pid, &pi) == 0)
+		s.start_time = (struct num){ pi.start, true };
 	if (cfg->ns_new & CLONE_NEWPID)
 		s.pid_ns = (struct num){ ns_inode(pid, "pid"), true };
 	else if (cfg->ns_new & CLONE_NEWNS)
@@ -6828,7 +7565,8 @@ static pid_t create_container(struct container *c, int rootfd, struct state *out
 	if (pid < 0)
 		die_errno("clone the container init");
 	if (pid == 0) {
-		close(sv[0]);
+		/* (sv[0], the state directory and the rest go with
+		 * init_close_fds, the init's first step) */
 		c->statefd = -1;
 		c->sync_fd = sv[1];
 		g_create.armed = false;
@@ -6941,45 +7679,6 @@ static void start_created(struct state *s, const struct config *cfg)
 		notify_until_ready(notify, s);
 }
 
-/*
- * Foreground run and exec: forward the signals we get to the container
- * process, and with a terminal, copy between our stdio and the pty.
- */
-static struct {
-	pid_t pid;     /* where forwarded signals go */
-	int wakefd;    /* self-pipe: SIGCHLD and SIGWINCH wake the loop */
-} g_fwd = { 0, -1 };
-
-static void fwd_signal(int sig)
-{
-	int e = errno;
-	if (sig == SIGCHLD || sig == SIGWINCH) {
-		char b = (char)sig;
-		if (g_fwd.wakefd >= 0)
-			(void)!write(g_fwd.wakefd, &b, 1);
-	} else if (g_fwd.pid > 0) {
-		kill(g_fwd.pid, sig);
-	}
-	errno = e;
-}
-
-static void forward_signals(pid_t pid, int wakefd)
-{
-	struct sigaction sa = { .sa_handler = fwd_signal, .sa_flags = SA_RESTART };
-	g_fwd.pid = pid;
-	g_fwd.wakefd = wakefd;
-	sigfillset(&sa.sa_mask);
-	for (int s = 1; s < NSIG; s++)
-		if (s != SIGKILL && s != SIGSTOP && s != SIGSEGV && s != SIGBUS && s != SIGILL &&
-		    s != SIGFPE && s != SIGTSTP && s != SIGTTIN && s != SIGTTOU && (s < 32 || s >= SIGRTMIN))
-			sigaction(s, &sa, NULL);
-}
-
-static int exit_code(int status)
-{
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 static void copy_winsize(int from, int to)
 {
 	struct winsize ws;
@@ -6987,6 +7686,63 @@ static void copy_winsize(int from, int to)
 	if (ioctl(from, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col)
 		ioctl(to, TIOCSWINSZ, &ws);
 }
+
+/*
+ * Foreground run and exec: the signals the runtime gets go to the
+ * container's process, and with a terminal we copy between our stdio and
+ * the pty.  The signals are blocked and read from a signalfd in the wait
+ * loop: two syscalls, not a sigaction for each, and one that arrives
+ * while the container is being made waits for its process instead of
+ * being lost.  Job control's stops and the faults stay the kernel's.
+ */
+static struct {
+	pid_t pid;     /* where forwarded signals go */
+} g_fwd;
+
+static int forward_signals(pid_t pid)
+{
+	sigset_t set;
+	g_fwd.pid = pid;
+	/* a SIGCHLD the caller left ignored would have the kernel reap the
+	 * container's process before we learn how it exited */
+	signal(SIGCHLD, SIG_DFL);
+	sigfillset(&set);
+	static const int keep[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTSTP, SIGTTIN, SIGTTOU, SIGSYS, SIGABRT };
+	for (size_t i = 0; i < ARRAY_LEN(keep); i++)
+		sigdelset(&set, keep[i]);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		die_errno("block signals");
+	int fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0)
+		die_errno("signalfd");
+	return fd;
+}
+
+/* The signals the runtime got: SIGWINCH resizes the pty, SIGCHLD only
+ * wakes the loop, the rest go to the container's process. */
+static void drain_signals(int sigfd, int master)
+{
+	struct signalfd_siginfo si[8];
+	ssize_t n;
+	/* (a read that does not fill si took every signal queued) */
+	do {
+		n = read(sigfd, si, sizeof si);
+		for (ssize_t k = 0; k < n / (ssize_t)sizeof *si; k++) {
+			unsigned sig = si[k].ssi_signo;
+			if (sig == SIGWINCH && master >= 0 && isatty(0))
+				copy_winsize(0, master);
+			else if (sig != SIGCHLD && sig != SIGWINCH && g_fwd.pid > 0)
+				kill(g_fwd.pid, (int)sig);
+		}
+	} while (n == (ssize_t)sizeof si);
+}
+
+
+static int exit_code(int status)
+{
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 
 /* Relay between our stdio and the pty master until the process exits. */
 /* Whether the child has exited, leaving it to be waited for. */
@@ -6997,16 +7753,14 @@ static bool child_exited(pid_t pid)
 }
 
 /* A foreground run's notify socket until READY=1 or the process exits. */
-static void relay_notify(int notify, int statefd, pid_t pid, int wakefd)
+static void relay_notify(int notify, int statefd, pid_t pid, int sigfd)
 {
-	struct pollfd pf[2] = { { .fd = notify, .events = POLLIN }, { .fd = wakefd, .events = POLLIN } };
+	struct pollfd pf[2] = { { .fd = notify, .events = POLLIN }, { .fd = sigfd, .events = POLLIN } };
 	while (!child_exited(pid)) {
 		if (poll(pf, 2, -1) < 0 && errno != EINTR)
 			return;
-		if (pf[1].revents & POLLIN) {
-			char b;
-			(void)!read(wakefd, &b, 1);
-		}
+		if (pf[1].revents & POLLIN)
+			drain_signals(sigfd, -1);
 		if ((pf[0].revents & POLLIN) && notify_forward(notify, statefd, pid))
 			return;
 	}
@@ -7051,7 +7805,7 @@ static void tty_make_raw(void)
 	}
 }
 
-static void relay_tty(int master, pid_t pid, int wakefd, int notify, int statefd)
+static void relay_tty(int master, pid_t pid, int sigfd, int notify, int statefd)
 {
 	bool fg = tty_foreground(), tty = isatty(0);
 	char buf[4096];
@@ -7062,7 +7816,7 @@ static void relay_tty(int master, pid_t pid, int wakefd, int notify, int statefd
 	/* stdin is read only where the kernel lets us: a terminal we do not
 	 * hold in the foreground would stop us with SIGTTIN */
 	struct pollfd pf[4] = { { .fd = tty && !fg ? -1 : 0, .events = POLLIN }, { .fd = master, .events = POLLIN },
-				{ .fd = wakefd, .events = POLLIN }, { .fd = notify, .events = POLLIN } };
+				{ .fd = sigfd, .events = POLLIN }, { .fd = notify, .events = POLLIN } };
 	for (;;) {
 		if (poll(pf, 4, -1) < 0) {
 			if (errno == EINTR)
@@ -7071,11 +7825,8 @@ static void relay_tty(int master, pid_t pid, int wakefd, int notify, int statefd
 		}
 		if ((pf[3].revents & POLLIN) && notify_forward(notify, statefd, pid))
 			pf[3].fd = -1; /* READY=1: nothing more to relay */
-		if (pf[2].revents & POLLIN) {
-			char sig;
-			if (read(wakefd, &sig, 1) == 1 && sig == SIGWINCH && tty)
-				copy_winsize(0, master);
-		}
+		if (pf[2].revents & POLLIN)
+			drain_signals(sigfd, master);
 		if (pf[0].revents & (POLLIN | POLLHUP)) {
 			ssize_t n = read(0, buf, sizeof buf);
 			if (n <= 0)
@@ -7096,17 +7847,28 @@ static void relay_tty(int master, pid_t pid, int wakefd, int notify, int statefd
 }
 
 /* Wait for the foreground process; its exit status becomes ours. */
-static int wait_foreground(pid_t pid, int master, int wakefd, int notify, int statefd)
+static int wait_foreground(pid_t pid, int master, int sigfd, int notify, int statefd, bool blocked_before)
 {
 	int status;
+	/* signals blocked before the child was made, and nothing relayed: no
+	 * SIGCHLD of its has been read, it is still to come or pending, so
+	 * the first look can be poll's */
+	bool look = !blocked_before || master >= 0 || notify >= 0;
 	if (master >= 0)
-		relay_tty(master, pid, wakefd, notify, statefd);
+		relay_tty(master, pid, sigfd, notify, statefd);
 	else if (notify >= 0)
-		relay_notify(notify, statefd, pid, wakefd);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
+		relay_notify(notify, statefd, pid, sigfd);
+	for (;;) {
+		pid_t r = look ? waitpid(pid, &status, WNOHANG) : 0;
+		look = true;
+		if (r == pid)
+			return exit_code(status);
+		if (r < 0 && errno != EINTR)
 			return 255;
-	return exit_code(status);
+		struct pollfd pf = { .fd = sigfd, .events = POLLIN };
+		if (r == 0 && poll(&pf, 1, -1) > 0)
+			drain_signals(sigfd, master);
+	}
 }
 
 /* === 13. exec ========================================================== */
@@ -7245,8 +8007,8 @@ static NORETURN void exec_child(struct container *c, struct process_cfg *p, int 
 	}
 	if (c->console_fd >= 0)
 		close(c->console_fd);
-	bool cwd_entered = prepare_process(p, exe, sizeof exe);
-	exec_process(p, c->rootless, c->has_seccomp ? &c->seccomp : NULL, c->sync_fd, exe, cwd_entered);
+	bool cwd_entered = prepare_process(p, exe, sizeof exe, false);
+	exec_process(p, c->rootless, false, c->has_seccomp ? &c->seccomp : NULL, c->sync_fd, exe, cwd_entered);
 }
 
 /*
@@ -7333,12 +8095,7 @@ static int cmd_exec_run(int rootfd, const char *id, struct exec_opts *o)
 	if (sync_send(sv[0], &m, sizeof m) < 0)
 		die_errno("start the exec'd process");
 	KILLPOINT("exec: child released");
-	int wake[2] = { -1, -1 };
-	if (!o->detach) {
-		if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) < 0)
-			die_errno("pipe");
-		forward_signals(pid, wake[1]);
-	}
+	int sigfd = o->detach ? -1 : forward_signals(pid);
 	await_exec(sv[0], &cfg, &s, pid, &master);
 	KILLPOINT("exec: process running");
 	close(sv[0]);
@@ -7347,7 +8104,7 @@ static int cmd_exec_run(int rootfd, const char *id, struct exec_opts *o)
 	KILLPOINT("exec: pid file written");
 	if (o->detach)
 		return 0;
-	return wait_foreground(pid, master, wake[0], -1, -1);
+	return wait_foreground(pid, master, sigfd, -1, -1, false);
 }
 
 /* === 14. commands ====================================================== */
@@ -7374,7 +8131,7 @@ static void print_free(char *s)
 {
 	fputs(s, stdout);
 	fputc('\n', stdout);
-	free(s);
+	xfree(s);
 }
 
 static int cmd_state(int rootfd, const char *id)
@@ -7596,7 +8353,7 @@ static void run_poststop(const struct state *s, const struct config *known)
 		return;
 	char *text = state_json(s, ST_STOPPED, -1);
 	run_poststop_hooks(&cfg->hooks.poststop, text);
-	free(text);
+	xfree(text);
 }
 
 
@@ -7611,6 +8368,10 @@ static void delete_cgroup(const char *path, const struct state *s)
 {
 	struct cgroup cg;
 	pid_t pids[16];
+	/* the usual case, an empty cgroup: rmdir is all (the kernel refuses
+	 * it, EBUSY, while any process or child cgroup is in it) */
+	if (path && path[0] && cg_rmdir_all(path))
+		return;
 	if (!cg_open(&cg, path, true))
 		return;
 	for (int t = 0; t < 500 && cg_pids(&cg, pids, 16) > 0; t++) {
@@ -7708,7 +8469,7 @@ static void run_poststart(int rootfd, const struct state *s, const struct config
 		delete_stopped(rootfd, s, cfg); /* (the caller holds the lock) */
 		die("%s", err);
 	}
-	free(text);
+	xfree(text);
 }
 
 static int cmd_start(int rootfd, const char *id)
@@ -7761,13 +8522,13 @@ static void plan_user_namespace(struct config *cfg, bool rootless)
 		return;
 	struct arr *maps[2] = { &l->uid_mappings, &l->gid_mappings };
 	int64_t inside[2] = { cfg->process.user.uid.v, cfg->process.user.gid.v };
-	int64_t outside[2] = { geteuid(), getegid() };
 	for (int k = 0; k < 2; k++) {
 		if (maps[k]->n)
 			continue;
+		int64_t outside = k ? (int64_t)getegid() : (int64_t)geteuid();
 		struct idmap *m = xmalloc(sizeof *m);
 		m->container_id = (struct num){ cfg->has_process ? inside[k] : 0, true };
-		m->host_id = (struct num){ outside[k], true };
+		m->host_id = (struct num){ outside, true };
 		m->size = (struct num){ 1, true };
 		*maps[k] = (struct arr){ m, 1 };
 	}
@@ -7787,6 +8548,12 @@ static void container_from_opts(struct container *c, struct config *cfg, const c
 	c->preserve_fds = o->preserve_fds;
 	c->no_cgroup = o->cgroup_manager && !strcmp(o->cgroup_manager, "disabled");
 	plan_user_namespace(cfg, c->rootless);
+	/* the caller's own gid as the only mapping: setgroups is denied in
+	 * the namespace (write_id_maps), as the kernel requires */
+	const struct arr *gm = &cfg->linux.gid_mappings;
+	c->groups_denied = c->rootless && (cfg->ns_new & CLONE_NEWUSER) && gm->n == 1 &&
+			   ARR_AT(*gm, struct idmap, 0)->size.v == 1 &&
+			   ARR_AT(*gm, struct idmap, 0)->host_id.v == getegid();
 	c->console_fd = c->tty_master = c->statefd = c->rootfd = c->notify_fd = -1;
 	int n = listen_fds();
 	/* socket activation: the LISTEN_FDS descriptors after stdio go to the
@@ -7828,35 +8595,84 @@ static int cmd_run(int rootfd, const char *id, const struct opts *o)
 	c.foreground = !o->detach;
 	if (o->detach && cfg.process.terminal && !o->console_socket)
 		die("run --detach with a terminal needs --console-socket");
-	int wake[2] = { -1, -1 };
-	if (c.foreground && pipe2(wake, O_CLOEXEC | O_NONBLOCK) < 0)
-		die_errno("pipe");
-	if (c.foreground)
-		forward_signals(0, wake[1]);
+	int sigfd = c.foreground ? forward_signals(0) : -1;
 	struct state s;
 	pid_t pid = create_container(&c, rootfd, &s);
 	if (o->detach) {
 		start_created(&s, &cfg);
 	} else {
 		g_fwd.pid = pid;
-		c.notify_fd = notify_bind(s.dirfd);
+		c.notify_fd = c.notify_dir[0] ? notify_bind(s.dirfd) : -1;
 		release_init(c.sync_fd, &cfg, &s);
 		g_create.armed = false;
 		close(c.sync_fd);
 	}
-	lock_dir(s.dirfd);
-	run_poststart(rootfd, &s, &cfg);
-	flock(s.dirfd, LOCK_UN);
+	if (cfg.hooks.poststart.n) {
+		lock_dir(s.dirfd);
+		run_poststart(rootfd, &s, &cfg);
+		flock(s.dirfd, LOCK_UN);
+	}
 	KILLPOINT("run: poststart hooks run");
 	if (o->detach)
 		return 0;
-	int code = wait_foreground(pid, c.tty_master, wake[0], c.notify_fd, s.dirfd);
+	int code = wait_foreground(pid, c.tty_master, sigfd, c.notify_fd, s.dirfd, true);
 	KILLPOINT("run: process exited");
 	if (o->keep) /* crun's run --keep: the stopped container stays for delete */
 		return code;
 	lock_dir(s.dirfd);
 	delete_stopped(rootfd, &s, &cfg);
 	return code;
+}
+
+/*
+ * list's load of one state, without opening its directory: a directory
+ * entry of the state root that is a real directory (not a link: d_type
+ * says, or lstat where the file system does not) has its state.json read
+ * by path.  A thousand containers are listed in a few thousand syscalls.
+ */
+static int state_peek(int rootfd, const struct dirent *e, struct state *s)
+{
+	char path[NAME_MAX + 16], err[300];
+	struct stat st;
+	size_t len;
+	unsigned char type = e->d_type;
+	if (type == DT_UNKNOWN && fstatat(rootfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		type = S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
+	if (type != DT_DIR || !valid_id(e->d_name))
+		return -1;
+	memset(s, 0, sizeof *s);
+	s->dirfd = -1;
+	s->id = e->d_name;
+	cat3(path, sizeof path, e->d_name, "/", "");
+	char *buf = read_state_file(rootfd, path, &len, err, sizeof err);
+	if (!buf) {
+		s->status = ST_CREATING;
+		return 0;
+	}
+	if (state_parse(s, buf, len) < 0)
+		die("state of %s is corrupt: %s", e->d_name, s->json.err);
+	s->id = e->d_name;
+	s->status = state_status(s);
+	return 0;
+}
+
+/* One row of list's table, as printf("%-20s %-8lld %-10s %-40s %-30s
+ * %s\n") would write it, without printf (a thousand rows). */
+static void list_row(const char *id, long long pid, const char *status, const char *bundle, const char *created,
+		     const char *owner)
+{
+	char num[21], line[PATH_MAX + 512];
+	const char *col[] = { id, utoa((unsigned long long)pid, num), status, bundle, created, owner };
+	static const unsigned width[] = { 20, 8, 10, 40, 30, 0 };
+	size_t k = 0;
+	for (size_t c = 0; c < ARRAY_LEN(col); c++) {
+		for (const char *q = col[c]; *q && k < sizeof line - 64; q++)
+			line[k++] = *q;
+		for (size_t w = strlen(col[c]); w < width[c] && k < sizeof line - 64; w++)
+			line[k++] = ' ';
+		line[k++] = c + 1 < ARRAY_LEN(col) ? ' ' : '\n';
+	}
+	fwrite(line, 1, k, stdout);
 }
 
 static int cmd_list(int rootfd, const struct opts *o)
@@ -7874,12 +8690,18 @@ static int cmd_list(int rootfd, const struct opts *o)
 		printf("%-20s %-8s %-10s %-40s %-30s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
 	while (d && (e = readdir(d))) {
 		struct state s;
-		if (e->d_name[0] == '.' || state_load(rootfd, e->d_name, &s) < 0 || s.status == ST_CREATING)
+		size_t mark = arena_mark();
+		if (e->d_name[0] == '.' || state_peek(rootfd, e, &s) < 0 || s.status == ST_CREATING)
 			continue;
 		long long pid = s.status == ST_STOPPED ? 0 : s.pid.v;
 		struct stat st;
 		char owner[32];
-		snprintf(owner, sizeof owner, "%u", fstat(s.dirfd, &st) == 0 ? (unsigned)st.st_uid : 0u);
+		/* (the uid create recorded; the state directory's owner for a
+		 * state written before it did) */
+		if (s.owner && s.owner[0])
+			cat3(owner, sizeof owner, s.owner, "", "");
+		else
+			utoa(fstatat(rootfd, s.id, &st, AT_SYMLINK_NOFOLLOW) == 0 ? st.st_uid : 0u, owner);
 		if (o->quiet) {
 			printf("%s\n", s.id);
 		} else if (json) {
@@ -7893,10 +8715,11 @@ static int cmd_list(int rootfd, const struct opts *o)
 			jw_str(&w, "owner", owner);
 			jw_close(&w, '}');
 		} else {
-			printf("%-20s %-8lld %-10s %-40s %-30s %s\n", s.id, pid, status_names[s.status], s.bundle,
-			       s.created ? s.created : "", owner);
+			list_row(s.id, pid, status_names[s.status], s.bundle, s.created ? s.created : "", owner);
 		}
-		close(s.dirfd);
+		state_free(&s);
+		if (!json) /* (the JSON output grows in the arena) */
+			arena_release(mark);
 	}
 	if (d)
 		closedir(d);
@@ -8024,7 +8847,7 @@ static int cmd_update(int rootfd, const char *id, const struct opts *o)
 	open_container_cgroup(&s, &cg, "update");
 	if (r.memory.check_before_update.v && r.memory.limit.set && r.memory.limit.v > 0 && cg.layout == CG_V2) {
 		char cur[32];
-		if (read_file_at(cg.fd[0], "memory.current", cur, sizeof cur) > 0 && atoll(cur) > r.memory.limit.v)
+		if (read_value_at(cg.fd[0], "memory.current", cur, sizeof cur) > 0 && atoll(cur) > r.memory.limit.v)
 			die("linux.resources.memory.limit: %lld is below the current usage %lld",
 			    (long long)r.memory.limit.v, atoll(cur));
 	}
@@ -8217,7 +9040,7 @@ static int cmd_spec(const struct opts *o)
 		die_errno("write %s/config.json", dir);
 	close(fd);
 	(void)buf;
-	free(w.buf);
+	xfree(w.buf);
 	return 0;
 }
 
@@ -8480,12 +9303,29 @@ static int parse_opts(int argc, char **argv, int i, const struct optdef *defs, s
 #define SEALS_ALL (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 #define SEALED_ENV "_OCIRUN_SEALED"
 
-static void run_sealed_copy(char **argv)
+/* File systems the kernel can only read: their files cannot be written by
+ * anyone, through any path (a read-only ext4 can be remounted; these
+ * cannot be written at all). */
+static bool fs_never_written(unsigned long type)
+{
+	static const unsigned long ro[] = {
+		0x73717368UL, /* squashfs */
+		0xE0F5E1E2UL, /* erofs */
+		0x28cd3d45UL, /* cramfs */
+		0x9660UL,     /* iso9660 */
+		0x7275UL,     /* romfs */
+	};
+	for (size_t i = 0; i < ARRAY_LEN(ro); i++)
+		if (type == ro[i])
+			return true;
+	return false;
+}
+
+static UNUSED void run_sealed_copy(char **argv)
 {
 	extern char **environ;
-	struct stat st;
 	int AUTOCLOSE self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	if (self < 0 || fstat(self, &st) < 0)
+	if (self < 0)
 		die_errno("open the runtime's own binary (/proc/self/exe)");
 	int seals = fcntl(self, F_GET_SEALS);
 	if (seals >= 0 && (seals & SEALS_ALL) == SEALS_ALL) {
@@ -8494,6 +9334,13 @@ static void run_sealed_copy(char **argv)
 	}
 	if (getenv(SEALED_ENV))
 		die("the sealed copy of the runtime is not sealed");
+	/* a binary on a file system that cannot be written at all (the
+	 * squashfs or erofs root of most boards) is its own sealed copy */
+	struct statfs sf;
+	if (fstatfs(self, &sf) < 0)
+		die_errno("open the runtime's own binary (/proc/self/exe)");
+	if (fs_never_written((unsigned long)sf.f_type))
+		return;
 	/* MFD_EXEC (6.3) where the kernel has it: vm.memfd_noexec=1 would
 	 * make a memfd without it non-executable */
 	int AUTOCLOSE mfd = (int)syscall(SYS_memfd_create, "ocirun", 0x1u | 0x2u | 0x10u);
@@ -8501,16 +9348,24 @@ static void run_sealed_copy(char **argv)
 		mfd = (int)syscall(SYS_memfd_create, "ocirun", 0x1u | 0x2u);
 	if (mfd < 0)
 		die_errno("make the sealed copy of the runtime (memfd_create)");
-	for (off_t done = 0; done < st.st_size;) {
-		ssize_t n = sendfile(mfd, self, NULL, (size_t)(st.st_size - done));
-		if (n <= 0)
+	/* (to the end: a transfer shorter than asked is the end of the file) */
+	for (ssize_t n, copied = 0;; copied += n) {
+		if ((n = sendfile(mfd, self, NULL, 0x40000000)) < 0 || (n == 0 && !copied))
 			die_errno("copy the runtime into its sealed copy");
-		done += n;
+		if (n < 0x40000000)
+			break;
 	}
 	if (fcntl(mfd, F_ADD_SEALS, SEALS_ALL) < 0)
 		die_errno("seal the copy of the runtime");
-	setenv(SEALED_ENV, "1", 1);
-	syscall(SYS_execveat, mfd, "", argv, environ, AT_EMPTY_PATH);
+	/* the environment with the marker, built here: setenv would bring
+	 * in libc's allocator for one array */
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **env = xmalloc((n + 2) * sizeof *env);
+	memcpy(env, environ, n * sizeof *env);
+	env[n] = SEALED_ENV "=1";
+	syscall(SYS_execveat, mfd, "", argv, env, AT_EMPTY_PATH);
 	die_errno("run the sealed copy of the runtime%s",
 		  errno == EACCES ? " (does vm.memfd_noexec forbid executable memfds?)" : "");
 }
@@ -8531,11 +9386,28 @@ static void keep_caller_fds(int npreserve)
 			fcntl(fd, F_SETFD, 0);
 }
 
+/* Whether fd is closed: poll() reports POLLNVAL for a closed descriptor
+ * and asks nothing of an open one, 64 descriptors to a syscall. */
+static bool fd_closed(int fd)
+{
+	static struct pollfd p[64];
+	static int base = -1;
+	if (base < 0 || fd < base || fd >= base + (int)ARRAY_LEN(p)) {
+		base = fd;
+		for (size_t i = 0; i < ARRAY_LEN(p); i++)
+			p[i] = (struct pollfd){ .fd = fd + (int)i };
+		if (poll(p, ARRAY_LEN(p), 0) < 0)
+			for (size_t i = 0; i < ARRAY_LEN(p); i++) /* (ENOMEM: ask one by one) */
+				p[i].revents = fcntl(fd + (int)i, F_GETFD) < 0 && errno == EBADF ? POLLNVAL : 0;
+	}
+	return p[fd - base].revents & POLLNVAL;
+}
+
 static void fill_fd_holes(int npreserve)
 {
 	int null = -1;
 	for (int fd = 0; fd < 3 + npreserve; fd++) {
-		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+		if (!fd_closed(fd))
 			continue;
 		if (null < 0)
 			null = open_host_null(O_RDWR);

@@ -781,6 +781,22 @@ static void test_many_keys_parse_quickly(void)
 	free(b.s);
 }
 
+/* More tokens than the parser's first guess, then a syntax error: the
+ * guess is given back once, and the error is the document's (fuzzing
+ * found the guess freed twice). */
+static void test_bad_after_the_token_guess(void)
+{
+	struct sbuf b = { 0 };
+	sb_add(&b, "{\"ociVersion\":\"1.0.0\",\"x\":[");
+	for (int i = 0; i < 2000; i++)
+		sb_add(&b, "1,");
+	sb_add(&b, "@]}");
+	CHECK(parse_raw(b.s, b.len) < 0, "a document with a bad literal was accepted");
+	CHECK(strstr(cfg.json.err, "syntax error") != NULL, "error: %s", cfg.json.err);
+	config_free();
+	free(b.s);
+}
+
 /* === 3. documents that must be accepted, and what they mean =========== */
 
 static void test_string_escapes_decode_to_utf8(void)
@@ -1840,6 +1856,8 @@ int main(void)
 	run("refuses 5000 mounts with a size message", test_5000_mounts_refused);
 	run("accepts 4096 mounts", test_4096_mounts_accepted);
 	run("parses an object of 150000 keys without quadratic time (a 4 s guard)", test_many_keys_parse_quickly);
+	run("a syntax error after more tokens than the parser's first guess is refused once",
+	    test_bad_after_the_token_guess);
 
 	/* 3 */
 	run("string escapes and surrogate pairs decode to UTF-8", test_string_escapes_decode_to_utf8);
