@@ -22,10 +22,10 @@ usage() { echo "usage: $0 [bench|fuzz]" >&2; exit 2; }
 # tests/demo: busybox-static (container rootfs), uidmap (newuidmap for
 #        multi-id mappings), jq, util-linux (setpriv, unshare), passwd
 #        (useradd), libseccomp-dev + pkg-config (reference filters in tests),
-#        file (make size)
+#        file (make size), squashfs-tools (a runtime binary on squashfs)
 PKGS="build-essential musl-tools musl-dev libjsmn-dev linux-libc-dev
 libseccomp-dev dpkg-dev debian-keyring gperf
-busybox-static uidmap jq util-linux passwd pkg-config file"
+busybox-static uidmap jq util-linux passwd pkg-config file squashfs-tools"
 
 case "${1:-}" in
     "") ;;

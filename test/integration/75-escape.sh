@@ -85,11 +85,9 @@ exe_verdict() {
 	return 0
 }
 
-t_exe_exec() {
-	exe_setup
-	set_args sleep 1000
-	create_ctr
-	expect_ok create
+# Started, the container runs exegrab, then execs the script through
+# exec; the container is removed with the test's own runtime.
+exe_attack() {
 	rt start "$ID" || nope "start failed"
 	rt exec -d "$ID" /exegrab 12 </dev/null >"$B/grab.out" 2>&1 || nope "exec exegrab failed"
 	wait_for grep -q watching "$B/grab.out" || nope "exegrab did not start"
@@ -98,6 +96,14 @@ t_exe_exec() {
 	sleep 0.5
 	OCIRUN=$REAL_OCIRUN # never run a copy the container may have written
 	rm_ctr
+}
+
+t_exe_exec() {
+	exe_setup
+	set_args sleep 1000
+	create_ctr
+	expect_ok create
+	exe_attack
 	exe_verdict
 }
 run_test "exec of a script whose interpreter is /proc/self/exe cannot reach the runtime binary" t_exe_exec root user
@@ -120,6 +126,36 @@ t_exe_start() {
 	exe_verdict
 }
 run_test "create/start of such a script cannot reach the runtime binary" t_exe_start root user
+
+# A binary on squashfs (the read-only root of most boards) is used as it is:
+# nothing can write it, so the runtime makes no copy.  The init is then the
+# file itself, which the same attack grabs, and fails to write.
+t_exe_squashfs() {
+	[ "$IS_ROOT" = 1 ] || skipt "mounting a squashfs image needs root"
+	command -v mksquashfs >/dev/null || skipt "mksquashfs (squashfs-tools) is not installed"
+	local src=$WDIR/sq-src-$BASHPID mnt=$WDIR/sq-$BASHPID img=$WDIR/sq-$BASHPID.img pid
+	mkdir -p "$src" "$mnt"
+	cp "$OCIRUN" "$src/ocirun"
+	chmod 755 "$src/ocirun" "$mnt"
+	mksquashfs "$src" "$img" -quiet -noappend -all-root >/dev/null 2>&1 || skipt "mksquashfs failed"
+	mount -o loop,ro -t squashfs "$img" "$mnt" 2>/dev/null || skipt "cannot loop-mount a squashfs image here"
+	exe_setup
+	OCIRUN=$mnt/ocirun EXE_DIR=$mnt EXE_SUM=$(sha256sum <"$mnt/ocirun")
+	set_args sleep 1000
+	create_ctr
+	expect_ok create
+	pid=$(ctr_pid)
+	[ "$(readlink "/proc/$pid/exe")" = "$mnt/ocirun" ] ||
+		nope "the init is not the squashfs binary itself: $(readlink "/proc/$pid/exe")"
+	exe_attack
+	umount -l "$mnt"
+	grep -q '^exe ' "$B/grab.out" || nope "the attack did not run (exegrab saw no process): $(cat "$B/grab.out")"
+	grep -q '^open-write ok' "$B/grab.out" && nope "the squashfs binary was opened for writing: $(cat "$B/grab.out")"
+	mount -o loop,ro -t squashfs "$img" "$mnt" || nope "remount the image"
+	[ "$(sha256sum <"$mnt/ocirun")" = "$EXE_SUM" ] || nope "the squashfs binary changed"
+	umount -l "$mnt"
+}
+run_test "a runtime binary on squashfs runs without a copy, and the container cannot write it" t_exe_squashfs root user
 
 # The init waiting in "created", as another process of the container sees it.
 t_init_unreadable() {
