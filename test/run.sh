@@ -9,7 +9,9 @@
 #
 # If OCIRUN_DEV (the ASan/UBSan build) is executable, the files in DEV_FILES
 # (default "10-lifecycle 70-hostile"; "" to skip) run a second time with it,
-# their results tagged "-dev".  SUITE_TIMEOUT / FILE_TIMEOUT bound the run.
+# their results tagged "-dev"; OLDKERNEL_FILES run again with the runtime
+# as on Linux 4.14 (tagged "-4.14").  SUITE_TIMEOUT / FILE_TIMEOUT bound
+# the run.
 # To validate the tests against a reference runtime:
 #   OCIRUN=/usr/bin/runc DEV_FILES= bash test/run.sh
 #   OCIRUN=/usr/bin/crun DEV_FILES= bash test/run.sh   (needs no cgroup v2
@@ -123,38 +125,65 @@ for f in "$TEST_DIR"/integration/*.sh; do
 	fi
 done
 
-# ---- a second pass with the sanitizer build over the files that feed the
-# runtime the most varied input (set DEV_FILES="" to skip)
-DEV_FILES=${DEV_FILES-"10-lifecycle 70-hostile"}
-if [ -n "$OCIRUN_DEV" ] && [ -x "$OCIRUN_DEV" ] && [ -n "$DEV_FILES" ]; then
-	for p in $DEV_FILES; do
+# ---- second passes over some files, with another runtime: their results
+# are tagged (TAG) and count like the others.
+second_pass() { # TAG RUNTIME FILES...
+	local tag=$1 runtime=$2 p f q sel now left frc fails_before
+	shift 2
+	for p in "$@"; do
 		f=$TEST_DIR/integration/$p.sh
 		[ -e "$f" ] || continue
-		if [ $# -gt 0 ]; then
+		if [ ${#PATTERNS[@]} -gt 0 ]; then
 			sel=0
-			for q in "$@"; do [[ $p == *"$q"* ]] && sel=1; done
+			for q in "${PATTERNS[@]}"; do [[ $p == *"$q"* ]] && sel=1; done
 			[ $sel = 1 ] || continue
 		fi
 		now=$(date +%s)
 		left=$((SUITE_TIMEOUT - (now - start)))
 		if [ $left -le 0 ]; then
-			echo "FAIL $p-dev: not run, suite time limit (${SUITE_TIMEOUT}s) reached"
+			echo "FAIL $p-$tag: not run, suite time limit (${SUITE_TIMEOUT}s) reached"
 			echo fail >>"$OCIRUN_TEST_RESULTS"
 			continue
 		fi
 		[ $left -gt "$FILE_TIMEOUT" ] && left=$FILE_TIMEOUT
-		echo "-- $p.sh with OCIRUN_DEV=$OCIRUN_DEV"
+		echo "-- $p.sh with OCIRUN=$runtime"
 		fails_before=$(grep -c '^fail' "$OCIRUN_TEST_RESULTS")
 		frc=0
-		OCIRUN=$OCIRUN_DEV OCIRUN_TEST_TAG=dev timeout -k 10 "$left" bash "$f" </dev/null || frc=$?
+		OCIRUN=$runtime OCIRUN_TEST_TAG=$tag timeout -k 10 "$left" bash "$f" </dev/null || frc=$?
 		if [ $frc = 124 ] || [ $frc = 137 ]; then
-			echo "FAIL $p-dev: timed out after ${left}s"
+			echo "FAIL $p-$tag: timed out after ${left}s"
 			echo fail >>"$OCIRUN_TEST_RESULTS"
 		elif [ $frc != 0 ] && [ "$(grep -c '^fail' "$OCIRUN_TEST_RESULTS")" = "$fails_before" ]; then
-			echo "FAIL $p-dev: exited with status $frc"
+			echo "FAIL $p-$tag: exited with status $frc"
 			echo fail >>"$OCIRUN_TEST_RESULTS"
 		fi
 	done
+}
+PATTERNS=("$@")
+
+# the sanitizer build over the files that feed the runtime the most varied
+# input (DEV_FILES="" skips)
+DEV_FILES=${DEV_FILES-"10-lifecycle 70-hostile"}
+if [ -n "$OCIRUN_DEV" ] && [ -x "$OCIRUN_DEV" ] && [ -n "$DEV_FILES" ]; then
+	# shellcheck disable=SC2086
+	second_pass dev "$OCIRUN_DEV" $DEV_FILES
+fi
+
+# as on Linux 4.14: every syscall newer than that fails with ENOSYS
+# (test/helpers/oldkernel.c), so that each fallback of the runtime runs,
+# root and rootless (OLDKERNEL_FILES="" skips)
+OLDKERNEL_FILES=${OLDKERNEL_FILES-"10-lifecycle 30-mounts 50-rootless 75-escape"}
+if [ -n "$OLDKERNEL_FILES" ]; then
+	if [ -x "$HELPERS/oldkernel" ] && "$HELPERS/oldkernel" true 2>/dev/null; then
+		w=$OCIRUN_TEST_TMP/ocirun-4.14
+		printf '#!/bin/bash\nexec %q %q "$@"\n' "$HELPERS/oldkernel" "$OCIRUN" >"$w"
+		chmod 755 "$w"
+		# shellcheck disable=SC2086
+		second_pass 4.14 "$w" $OLDKERNEL_FILES
+	else
+		echo "SKIP the 4.14 pass: $HELPERS/oldkernel cannot run here (x86_64 only)"
+		echo skip >>"$OCIRUN_TEST_RESULTS"
+	fi
 fi
 
 P=$(grep -c '^pass' "$OCIRUN_TEST_RESULTS")
