@@ -5,6 +5,8 @@
 #   make check        everything above + unit tests + helpers + build/ocirun-killpoints
 #                     (the crash tests' fault-injection build), then test/run.sh
 #   make check-dev    the whole integration suite with ./ocirun-dev (ASan + UBSan)
+#   make bench        test/bench/run.sh (root): ocirun beside crun, runc and the
+#                     bare syscalls, medians and paired ratios (RUNS=30)
 #   make fuzz         libFuzzer with ASan + UBSan on the config, state.json and
 #                     seccomp parsers, FUZZ_TIME seconds in total (default 60;
 #                     see "fuzzing" below)
@@ -272,7 +274,7 @@ SC_SCRIPT_ENV = LIBSECCOMP_PREFIX='$(CURDIR)/$(SC_BUILD_DIR)' \
 
 COMMON_DEPS := jsmn.h $(BUILDINFO) Makefile $(TC_STAMP)
 
-.PHONY: all dev unit test/unit test-helpers seccomp-gen check check-dev size demo clean \
+.PHONY: all dev unit test/unit test-helpers seccomp-gen check check-dev bench size demo clean \
         distclean install uninstall deps FORCE nolibseccomp toolchain native-only \
         cross-test-bins release release-row check-cross cross-kernel fuzz fuzz-run
 ifneq ($(TOOLCHAIN),native)
@@ -366,7 +368,7 @@ nolibseccomp: $(NOSC_BIN)
 # ---- cross builds and their tests (see "Boards and kernels" in README) ----
 
 # The host's test programs run on the host: not in a cross build.
-dev check check-dev test-helpers seccomp-gen demo fuzz fuzz-run: native-only
+dev check check-dev bench test-helpers seccomp-gen demo fuzz fuzz-run: native-only
 native-only:
 ifneq ($(TOOLCHAIN),native)
 	@echo "make: this target is for the host build, not ARCH=$(ARCH) (see make check-cross)" >&2; exit 2
@@ -469,6 +471,11 @@ check-dev: dev test-helpers $(KP_BIN)
 	OCIRUN=$(CURDIR)/ocirun-dev OCIRUN_DEV= DEV_FILES= OCIRUN_KILLPOINTS=$(CURDIR)/$(KP_BIN) \
 	HELPERS=$(CURDIR)/build/helpers OCIRUN_TEST_TAG=dev SUITE_TIMEOUT=1500 \
 	    test/run.sh
+
+# The benchmarks: figures printed, nothing asserted (as root; it installs
+# crun, runc, valgrind and strace with scripts/deps.sh).
+bench:
+	bash test/bench/run.sh
 
 # ---- fuzzing (test/fuzz/: fuzz.c, seeds.sh, run.sh) ----
 # make fuzz: clang and its fuzzer runtime from Debian (scripts/deps.sh fuzz;

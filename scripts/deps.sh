@@ -29,7 +29,7 @@ busybox-static uidmap jq util-linux passwd pkg-config file squashfs-tools"
 
 case "${1:-}" in
     "") ;;
-    bench) PKGS="$PKGS crun runc hyperfine valgrind" ;;
+    bench) PKGS="$PKGS crun runc valgrind strace" ;;
     fuzz) PKGS="$PKGS clang libclang-rt-14-dev" ;;
     *) usage ;;
 esac
