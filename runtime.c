@@ -3055,6 +3055,14 @@ static uid_t runtime_euid(void)
 	return euid;
 }
 
+/* The initial user namespace has a fixed inode (PROC_USER_INIT_INO); a
+ * kernel without user namespaces has no ns/user, and no other one. */
+static bool in_initial_userns(void)
+{
+	struct stat st;
+	return stat("/proc/self/ns/user", &st) < 0 || st.st_ino == 0xEFFFFFFDu;
+}
+
 static bool is_rootless(const char *mode)
 {
 	if (!strcmp(mode, "true"))
@@ -3064,11 +3072,8 @@ static bool is_rootless(const char *mode)
 	if (runtime_euid() != 0)
 		return true;
 	/* uid 0 in a user namespace that is not the host's (podman runs its
-	 * runtime like that): we may not mknod, nor own cgroups.  The
-	 * initial user namespace has a fixed inode (PROC_USER_INIT_INO); a
-	 * kernel without user namespaces has no ns/user, and no other one. */
-	struct stat st;
-	return stat("/proc/self/ns/user", &st) == 0 && st.st_ino != 0xEFFFFFFDu;
+	 * runtime like that): we may not mknod, nor own cgroups */
+	return !in_initial_userns();
 }
 
 /*
@@ -4363,7 +4368,7 @@ static void chown_device(int dfd, const char *path, uid_t uid, gid_t gid)
 	static uid_t euid = (uid_t)-1;
 	static gid_t egid;
 	if (euid == (uid_t)-1)
-		euid = geteuid(), egid = getegid();
+		euid = runtime_euid(), egid = getegid();
 	if ((uid != euid || gid != egid) && fchownat(dfd, strrchr(path, '/') + 1, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
 		die_errno("chown device %s", path);
 }
@@ -9298,7 +9303,8 @@ static int parse_opts(int argc, char **argv, int i, const struct optdef *defs, s
  * re-exec themselves from a sealed memfd copy: the kernel refuses every
  * write to it (F_SEAL_WRITE), whoever asks, and the copy is gone with the
  * last process that runs it.  The cost is one execve of a 270 KB static
- * binary (README, "Security").
+ * binary (README, "Security"), not paid where nothing in a container could
+ * write the binary anyway (fs_never_written, caller_cannot_write).
  */
 #define SEALS_ALL (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 #define SEALED_ENV "_OCIRUN_SEALED"
@@ -9321,6 +9327,25 @@ static bool fs_never_written(unsigned long type)
 	return false;
 }
 
+/*
+ * Whether the binary is out of reach of every process of every container
+ * this caller can make.  An unprivileged caller (not root, no capability,
+ * in the host's user namespace) gives its containers only its own uid and
+ * its subordinate ids, in user namespaces that cannot map host root; there
+ * a capability acts on a file only if its owner is mapped
+ * (capable_wrt_inode_uidgid).  So a binary owned by root that only root may
+ * write or chmod (an installed /usr/bin/ocirun; a POSIX ACL's mask shows in
+ * the group bits) cannot be written from them through any path.
+ */
+static bool caller_cannot_write(int self)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+	struct stat st;
+	return runtime_euid() != 0 && syscall(SYS_capget, &h, d) == 0 && !(d[0].permitted | d[1].permitted) &&
+	       in_initial_userns() && fstat(self, &st) == 0 && st.st_uid == 0 && !(st.st_mode & 022);
+}
+
 static UNUSED void run_sealed_copy(char **argv)
 {
 	extern char **environ;
@@ -9339,7 +9364,7 @@ static UNUSED void run_sealed_copy(char **argv)
 	struct statfs sf;
 	if (fstatfs(self, &sf) < 0)
 		die_errno("open the runtime's own binary (/proc/self/exe)");
-	if (fs_never_written((unsigned long)sf.f_type))
+	if (fs_never_written((unsigned long)sf.f_type) || caller_cannot_write(self))
 		return;
 	/* MFD_EXEC (6.3) where the kernel has it: vm.memfd_noexec=1 would
 	 * make a memfd without it non-executable */

@@ -178,8 +178,12 @@ if [ -n "$OLDKERNEL_FILES" ]; then
 		w=$OCIRUN_TEST_TMP/ocirun-4.14
 		printf '#!/bin/bash\nexec %q %q "$@"\n' "$HELPERS/oldkernel" "$OCIRUN" >"$w"
 		chmod 755 "$w"
+		# (the binary and the wrapper for the tests that run a copy of
+		# the binary itself: 75-escape.sh's)
+		export OCIRUN_BIN=$OCIRUN OCIRUN_WRAP=$HELPERS/oldkernel
 		# shellcheck disable=SC2086
 		second_pass 4.14 "$w" $OLDKERNEL_FILES
+		unset OCIRUN_BIN OCIRUN_WRAP
 	else
 		echo "SKIP the 4.14 pass: $HELPERS/oldkernel cannot run here (x86_64 only)"
 		echo skip >>"$OCIRUN_TEST_RESULTS"

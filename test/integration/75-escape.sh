@@ -53,17 +53,28 @@ sleeper() {
 # (the test user's, rootless, as a developer's ~/bin/ocirun would be),
 # compared before and after.
 
+# exe_runtime BIN: run BIN as the runtime under test, through the 4.14
+# pass's syscall filter when there is one (OCIRUN_WRAP: a script that runs
+# it, so that the runtime's processes are still BIN itself)
+exe_runtime() {
+	OCIRUN=$1
+	[ -n "${OCIRUN_WRAP:-}" ] || return 0
+	OCIRUN=$WDIR/exe-run-$BASHPID
+	printf '#!/bin/bash\nexec %q %q "$@"\n' "$OCIRUN_WRAP" "$1" >"$OCIRUN"
+	chmod 755 "$OCIRUN"
+}
+
 exe_setup() {
 	local grab
 	grab=$(helper exegrab) || skipt "exegrab helper could not be built"
 	EXE_DIR=$WDIR/bin-$BASHPID
 	mkdir -p "$EXE_DIR"
-	cp "$OCIRUN" "$EXE_DIR/ocirun"
+	cp "${OCIRUN_BIN:-$OCIRUN}" "$EXE_DIR/ocirun"
 	chmod 755 "$EXE_DIR" "$EXE_DIR/ocirun"
 	own "$EXE_DIR"
 	EXE_SUM=$(sha256sum <"$EXE_DIR/ocirun")
 	REAL_OCIRUN=$OCIRUN
-	OCIRUN=$EXE_DIR/ocirun
+	exe_runtime "$EXE_DIR/ocirun"
 	mkbundle
 	cp "$grab" "$B/rootfs/exegrab"
 	plant /update '#!/proc/self/exe --root=/tmp
@@ -135,12 +146,15 @@ t_exe_squashfs() {
 	command -v mksquashfs >/dev/null || skipt "mksquashfs (squashfs-tools) is not installed"
 	local src=$WDIR/sq-src-$BASHPID mnt=$WDIR/sq-$BASHPID img=$WDIR/sq-$BASHPID.img pid
 	mkdir -p "$src" "$mnt"
-	cp "$OCIRUN" "$src/ocirun"
+	cp "${OCIRUN_BIN:-$OCIRUN}" "$src/ocirun"
 	chmod 755 "$src/ocirun" "$mnt"
 	mksquashfs "$src" "$img" -quiet -noappend -all-root >/dev/null 2>&1 || skipt "mksquashfs failed"
 	mount -o loop,ro -t squashfs "$img" "$mnt" 2>/dev/null || skipt "cannot loop-mount a squashfs image here"
+	# (the test runs in a subshell: its EXIT trap unmounts on any failure)
+	trap "umount -l '$mnt' 2>/dev/null" EXIT
 	exe_setup
-	OCIRUN=$mnt/ocirun EXE_DIR=$mnt EXE_SUM=$(sha256sum <"$mnt/ocirun")
+	exe_runtime "$mnt/ocirun"
+	EXE_DIR=$mnt EXE_SUM=$(sha256sum <"$mnt/ocirun")
 	set_args sleep 1000
 	create_ctr
 	expect_ok create
@@ -156,6 +170,38 @@ t_exe_squashfs() {
 	umount -l "$mnt"
 }
 run_test "a runtime binary on squashfs runs without a copy, and the container cannot write it" t_exe_squashfs root user
+
+# An unprivileged caller's containers live in user namespaces that cannot
+# map host root, so a binary owned by root that only root may write (the
+# installed /usr/bin/ocirun) is out of their reach: rootless runs it without
+# a copy, and the attack finds it and fails to write it.  Root's containers
+# are root on the host's files: there the copy is always made.
+t_exe_rootowned() {
+	[ "$IS_ROOT" = 1 ] || skipt "a root-owned binary needs root to make"
+	local pid exe
+	exe_setup
+	chown 0:0 "$EXE_DIR/ocirun"
+	chmod 755 "$EXE_DIR/ocirun"
+	set_args sleep 1000
+	create_ctr
+	expect_ok create
+	pid=$(ctr_pid)
+	exe=$(readlink "/proc/$pid/exe")
+	if [ "$MODE" = user ]; then
+		[ "$exe" = "$EXE_DIR/ocirun" ] || nope "rootless copied a binary its containers cannot write: $exe"
+	else
+		[[ $exe = /memfd:* ]] || nope "root ran a root-owned binary without the sealed copy: $exe"
+	fi
+	exe_attack
+	if [ "$MODE" = root ]; then
+		exe_verdict
+		return
+	fi
+	grep -q '^exe ' "$B/grab.out" || nope "the attack did not run (exegrab saw no process): $(cat "$B/grab.out")"
+	grep -q '^open-write ok' "$B/grab.out" && nope "the container opened the runtime's binary for writing: $(cat "$B/grab.out")"
+	[ "$(sha256sum <"$EXE_DIR/ocirun")" = "$EXE_SUM" ] || nope "the host's runtime binary changed"
+}
+run_test "a root-owned binary: rootless runs it as it is, root through the copy; neither can be written" t_exe_rootowned root user
 
 # The init waiting in "created", as another process of the container sees it.
 t_init_unreadable() {
