@@ -67,6 +67,10 @@ exe_runtime() {
 exe_setup() {
 	local grab
 	grab=$(helper exegrab) || skipt "exegrab helper could not be built"
+	# (the script runs the runtime's binary inside the container's rootfs,
+	# which has no shared libraries for a dynamic build such as ocirun-dev)
+	file_is_static "${OCIRUN_BIN:-$OCIRUN}" ||
+		skipt "the attack runs the runtime inside the container: ${OCIRUN_BIN:-$OCIRUN} is not static"
 	EXE_DIR=$WDIR/bin-$BASHPID
 	mkdir -p "$EXE_DIR"
 	cp "${OCIRUN_BIN:-$OCIRUN}" "$EXE_DIR/ocirun"

@@ -15,7 +15,9 @@ for b in podman conmon; do
 	command -v "$b" >/dev/null 2>&1 || PM_SKIP="$b is not installed (scripts/clients.sh installs it)"
 done
 PM_TIMEOUT=${PM_TIMEOUT:-60}
-PD=$WDIR/pm
+# (short: podman refuses a runroot longer than 50 characters, and the
+# -dev pass's work directory is longer than the others)
+PD=$WDIR/p
 IMG=localhost/ocirun-busybox:test
 # the runtime's name for podman: runtime_supports_json and
 # runtime_supports_nocgroup list it, as they list crun and runc
@@ -29,7 +31,7 @@ pm_dir() { echo "$PD/$1"; }
 pm_setup_mode() { # pm_setup_mode MODE
 	local m=$1 d
 	d=$(pm_dir "$m")
-	mkdir -p "$d"/{bin,log,root,runroot,tmp,home,xdg,data}
+	mkdir -p "$d"/{bin,log,root,rr,tmp,home,xdg,data}
 	chmod 700 "$d/xdg"
 	# No network: the default (a bridge for root, slirp4netns rootless) needs
 	# a firewall or /dev/net/tun; one test asks for slirp4netns.
@@ -55,7 +57,7 @@ EOF
 [storage]
 driver = "vfs"
 graphroot = "$d/root"
-runroot = "$d/runroot"
+runroot = "$d/rr"
 EOF
 	# the wrapper: log argv (and NOTIFY_SOCKET), keep config.json of every
 	# create, then become the runtime
@@ -91,12 +93,12 @@ pm() (
 		as_user env HOME="$d/home" XDG_RUNTIME_DIR="$d/xdg" XDG_CONFIG_HOME="$d/home/.config" \
 			XDG_DATA_HOME="$d/data" CONTAINERS_CONF="$d/containers.conf" \
 			CONTAINERS_STORAGE_CONF="$d/storage.conf" ${PM_ENV:-} \
-			timeout -k 5 "$PM_TIMEOUT" podman --root "$d/root" --runroot "$d/runroot" \
+			timeout -k 5 "$PM_TIMEOUT" podman --root "$d/root" --runroot "$d/rr" \
 			--tmpdir "$d/tmp" "$@"
 	else
 		env HOME="$d/home" CONTAINERS_CONF="$d/containers.conf" \
 			CONTAINERS_STORAGE_CONF="$d/storage.conf" ${PM_ENV:-} \
-			timeout -k 5 "$PM_TIMEOUT" podman --root "$d/root" --runroot "$d/runroot" \
+			timeout -k 5 "$PM_TIMEOUT" podman --root "$d/root" --runroot "$d/rr" \
 			--tmpdir "$d/tmp" "$@"
 	fi
 )
@@ -225,7 +227,7 @@ pm_cleanup_mode() {
 	# vfs layers of a rootless run belong to subordinate ids: remove them as
 	# the user, inside its namespace
 	if [ "$m" = user ] && [ -d "$d/root" ]; then
-		MODE=user pm unshare rm -rf "$d/root" "$d/runroot" >/dev/null 2>&1 </dev/null
+		MODE=user pm unshare rm -rf "$d/root" "$d/rr" >/dev/null 2>&1 </dev/null
 		pid=$(cat "$d/tmp/pause.pid" 2>/dev/null) && [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
 	fi
 	umount_under "$d"
