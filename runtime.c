@@ -71,9 +71,12 @@
 #include <sys/types.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <elf.h>
+#include <linux/audit.h>
 #include <linux/bpf.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <linux/sched.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -3379,6 +3382,10 @@ static void state_load_config(const struct state *s, struct config *c)
 
 /* === 6. hooks =========================================================== */
 
+/* hooks run inside the container exec through the trampoline (section 8) */
+static char **tramp_args(int result_fd, const char *path, char *const *argv);
+static void exec_program(int tramp, char **targs, const char *path, char *const *argv, char *const *envp);
+
 /*
  * A hook gets the container state on stdin and must finish within its
  * timeout.  The child is killed when the timeout passes; we poll the
@@ -3386,7 +3393,7 @@ static void state_load_config(const struct state *s, struct config *c)
  * runtime's own work.  A failure is described in why, for the caller's
  * one error line.
  */
-static int run_hook(const struct hook_cfg *h, const char *state_json_text, char *why, size_t n)
+static int run_hook(const struct hook_cfg *h, const char *state_json_text, char *why, size_t n, int tramp)
 {
 	int in[2], ex[2];
 	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(ex, O_CLOEXEC) < 0) {
@@ -3408,9 +3415,16 @@ static int run_hook(const struct hook_cfg *h, const char *state_json_text, char 
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		/* without env, the runtime's own (runc and crun do the same) */
-		execve(h->path, h->args.n ? h->args.v : argv0, h->env.v ? h->env.v : environ);
-		int e = errno; /* told through ex, which execve would have closed */
-		(void)!write(ex[1], &e, sizeof e);
+		char **args = h->args.n ? h->args.v : argv0, **targs = NULL;
+		if (tramp >= 0) {
+			targs = tramp_args(ex[1], h->path, args);
+			fcntl(ex[1], F_SETFD, 0); /* the trampoline closes it */
+		}
+		exec_program(tramp, targs, h->path, args, h->env.v ? h->env.v : environ);
+		/* told through ex, which execve would have closed: what the
+		 * trampoline tells when its exec fails */
+		struct sync_msg x = { .type = 'X', .pid = errno };
+		(void)!write(ex[1], &x, sizeof x);
 		_exit(127);
 	}
 	close(in[0]);
@@ -3439,8 +3453,9 @@ static int run_hook(const struct hook_cfg *h, const char *state_json_text, char 
 		if (r == 0)
 			usleep(2000);
 	}
-	if (read(ex[0], &exec_errno, sizeof exec_errno) != sizeof exec_errno)
-		exec_errno = 0;
+	struct sync_msg x;
+	if (read(ex[0], &x, sizeof x) == sizeof x && x.type == 'X')
+		exec_errno = x.pid;
 	close(ex[0]);
 	if (exec_errno)
 		snprintf(why, n, "exec: %s", strerror(exec_errno));
@@ -3454,13 +3469,13 @@ static int run_hook(const struct hook_cfg *h, const char *state_json_text, char 
 }
 
 /* Run every hook of a kind; stop at the first failure, described in err. */
-static int run_hooks(const struct arr *hooks, const char *kind, const char *state_text, char *err, size_t n)
+static int run_hooks(const struct arr *hooks, const char *kind, const char *state_text, char *err, size_t n, int tramp)
 {
 	for (int i = 0; i < hooks->n; i++) {
 		const struct hook_cfg *h = ARR_AT(*hooks, struct hook_cfg, i);
 		char why[160];
 		debug("running %s hook %s", kind, h->path);
-		if (run_hook(h, state_text, why, sizeof why) < 0) {
+		if (run_hook(h, state_text, why, sizeof why, tramp) < 0) {
 			snprintf(err, n, "%s hook %s: %s", kind, h->path, why);
 			return -1;
 		}
@@ -3475,7 +3490,7 @@ static void run_poststop_hooks(const struct arr *hooks, const char *state_text)
 	for (int i = 0; i < hooks->n; i++) {
 		struct arr one = { ARR_AT(*hooks, struct hook_cfg, i), 1 };
 		char err[300];
-		if (run_hooks(&one, "poststop", state_text, err, sizeof err) < 0)
+		if (run_hooks(&one, "poststop", state_text, err, sizeof err, -1) < 0)
 			warn("%s", err);
 	}
 }
@@ -3752,6 +3767,8 @@ struct container {
 	bool hardened;        /* init: oom_score_adj set, no longer dumpable */
 	bool cwd_entered;     /* init: process.cwd entered at create */
 	bool groups_denied;   /* create: setgroups denied in the new user namespace */
+	int tramp_fd;         /* the sealed trampoline (guard_own_binary), or -1 */
+	char **self_argv;     /* the runtime's argv, for its sealed copy */
 };
 
 static bool path_is_under(const char *path, const char *dir)
@@ -4975,6 +4992,455 @@ static void send_master(struct container *c, int master)
 	close(master);
 }
 
+/*
+ * --- the sealed trampoline (CVE-2019-5736) ---
+ * A program of the image can be a script whose interpreter is
+ * /proc/self/exe, or an ELF whose loader is.  Exec'd by a runtime process
+ * inside the container (the init, exec's child, a startContainer hook),
+ * the kernel resolves that link to the exec'ing process's own executable:
+ * the host's ocirun, which then runs in the container, where container
+ * root can open it through /proc/PID/exe and write it once it is idle.
+ * So such a process execs the container's program through a trampoline,
+ * a program of a few hundred bytes in a sealed memfd (F_SEAL_WRITE: no one
+ * can write it, through any path), which only execs it: whatever the
+ * program's interpreter finds as /proc/self/exe is the sealed memfd.
+ *
+ * The trampoline gets "FD" "PATH" ARGV... and the environment; it marks FD
+ * close-on-exec, execs PATH with ARGV, and if that fails writes 'X', the
+ * errno (a struct sync_msg) and PATH to FD, then exits 127.  Anything else
+ * as its first argument (as when a script names it as its interpreter) and
+ * it exits 127 at once.  Its ELF header is the runtime's own (the class,
+ * byte order, machine and ABI flags the kernel took for this binary),
+ * with one read-only executable segment and a non-executable stack.  It
+ * lives in .rodata: the runtime never runs these bytes itself.
+ */
+#define TRAMP_STR_(x) #x
+#define TRAMP_STR(x) TRAMP_STR_(x)
+#define TRAMP_NR(name) TRAMP_STR(__NR_##name)
+#define TRAMP_ASM(code)                                                                        \
+	__asm__(".pushsection .rodata.ocirun_tramp,\"a\"\n.balign 4\n"                         \
+		".globl ocirun_tramp\n.hidden ocirun_tramp\nocirun_tramp:\n" code                \
+		".globl ocirun_tramp_end\n.hidden ocirun_tramp_end\nocirun_tramp_end:\n.popsection")
+#if defined(__x86_64__)
+#define TRAMP_AUDIT_ARCH AUDIT_ARCH_X86_64
+TRAMP_ASM("	mov (%rsp), %r12\n" /* argc */
+	  "	lea 8(%rsp), %r13\n" /* argv */
+	  "	cmp $2, %r12\n"
+	  "	jb 9f\n"
+	  "	mov (%r13), %rsi\n"
+	  "	cmpb $0, (%rsi)\n"
+	  "	je 9f\n"
+	  "	xor %ebx, %ebx\n" /* the descriptor, from decimal */
+	  "1:	movzbl (%rsi), %eax\n"
+	  "	test %eax, %eax\n"
+	  "	jz 2f\n"
+	  "	sub $48, %eax\n"
+	  "	cmp $9, %eax\n"
+	  "	ja 9f\n"
+	  "	imul $10, %ebx, %ebx\n"
+	  "	add %eax, %ebx\n"
+	  "	inc %rsi\n"
+	  "	jmp 1b\n"
+	  "2:	mov $" TRAMP_NR(fcntl) ", %eax\n"
+	  "	mov %ebx, %edi\n"
+	  "	mov $2, %esi\n" /* F_SETFD */
+	  "	mov $1, %edx\n" /* FD_CLOEXEC */
+	  "	syscall\n"
+	  "	test %rax, %rax\n"
+	  "	jnz 9f\n"
+	  "	mov $" TRAMP_NR(execve) ", %eax\n"
+	  "	mov 8(%r13), %rdi\n"
+	  "	lea 16(%r13), %rsi\n"
+	  "	lea 8(%r13,%r12,8), %rdx\n" /* envp: after argv's NULL */
+	  "	syscall\n"
+	  "	neg %eax\n"
+	  "	sub $48, %rsp\n"
+	  "	movq $0, (%rsp)\n"
+	  "	movb $88, (%rsp)\n" /* 'X' */
+	  "	mov %eax, 4(%rsp)\n"
+	  "	mov 8(%r13), %rdi\n"
+	  "	mov %rdi, %rcx\n"
+	  "3:	cmpb $0, (%rcx)\n"
+	  "	je 4f\n"
+	  "	inc %rcx\n"
+	  "	jmp 3b\n"
+	  "4:	sub %rdi, %rcx\n"
+	  "	mov %rsp, 16(%rsp)\n" /* iov[0]: the message */
+	  "	movq $8, 24(%rsp)\n"
+	  "	mov %rdi, 32(%rsp)\n" /* iov[1]: the path */
+	  "	mov %rcx, 40(%rsp)\n"
+	  "	mov $" TRAMP_NR(writev) ", %eax\n"
+	  "	mov %ebx, %edi\n"
+	  "	lea 16(%rsp), %rsi\n"
+	  "	mov $2, %edx\n"
+	  "	syscall\n"
+	  "9:	mov $" TRAMP_NR(exit_group) ", %eax\n"
+	  "	mov $127, %edi\n"
+	  "	syscall\n");
+#elif defined(__aarch64__)
+#define TRAMP_AUDIT_ARCH AUDIT_ARCH_AARCH64
+TRAMP_ASM("	ldr x19, [sp]\n"
+	  "	add x20, sp, #8\n"
+	  "	cmp x19, #2\n"
+	  "	b.lo 9f\n"
+	  "	ldr x1, [x20]\n"
+	  "	ldrb w2, [x1]\n"
+	  "	cbz w2, 9f\n"
+	  "	mov w21, #0\n"
+	  "	mov w3, #10\n"
+	  "1:	ldrb w2, [x1], #1\n"
+	  "	cbz w2, 2f\n"
+	  "	sub w2, w2, #48\n"
+	  "	cmp w2, #9\n"
+	  "	b.hi 9f\n"
+	  "	madd w21, w21, w3, w2\n"
+	  "	b 1b\n"
+	  "2:	mov w0, w21\n"
+	  "	mov x1, #2\n"
+	  "	mov x2, #1\n"
+	  "	mov x8, #" TRAMP_NR(fcntl) "\n"
+	  "	svc #0\n"
+	  "	cbnz x0, 9f\n"
+	  "	ldr x0, [x20, #8]\n"
+	  "	add x1, x20, #16\n"
+	  "	add x2, x20, x19, lsl #3\n"
+	  "	add x2, x2, #8\n"
+	  "	mov x8, #" TRAMP_NR(execve) "\n"
+	  "	svc #0\n"
+	  "	neg w22, w0\n"
+	  "	sub sp, sp, #48\n"
+	  "	str xzr, [sp]\n"
+	  "	mov w4, #88\n"
+	  "	strb w4, [sp]\n"
+	  "	str w22, [sp, #4]\n"
+	  "	ldr x5, [x20, #8]\n"
+	  "	mov x6, x5\n"
+	  "3:	ldrb w7, [x6]\n"
+	  "	cbz w7, 4f\n"
+	  "	add x6, x6, #1\n"
+	  "	b 3b\n"
+	  "4:	sub x6, x6, x5\n"
+	  "	mov x4, sp\n"
+	  "	str x4, [sp, #16]\n"
+	  "	mov x4, #8\n"
+	  "	str x4, [sp, #24]\n"
+	  "	str x5, [sp, #32]\n"
+	  "	str x6, [sp, #40]\n"
+	  "	mov w0, w21\n"
+	  "	add x1, sp, #16\n"
+	  "	mov x2, #2\n"
+	  "	mov x8, #" TRAMP_NR(writev) "\n"
+	  "	svc #0\n"
+	  "9:	mov x0, #127\n"
+	  "	mov x8, #" TRAMP_NR(exit_group) "\n"
+	  "	svc #0\n");
+#elif defined(__arm__) && defined(__ARM_EABI__)
+#define TRAMP_AUDIT_ARCH AUDIT_ARCH_ARM
+/* in ARM state (Debian's armhf compiles to Thumb-2: back to it after) */
+#ifdef __thumb__
+#define TRAMP_ARM_END ".thumb\n"
+#else
+#define TRAMP_ARM_END ""
+#endif
+TRAMP_ASM(".arm\n"
+	  "	ldr r4, [sp]\n"
+	  "	add r5, sp, #4\n"
+	  "	cmp r4, #2\n"
+	  "	blo 9f\n"
+	  "	ldr r1, [r5]\n"
+	  "	ldrb r2, [r1]\n"
+	  "	cmp r2, #0\n"
+	  "	beq 9f\n"
+	  "	mov r6, #0\n"
+	  "	mov r3, #10\n"
+	  "1:	ldrb r2, [r1], #1\n"
+	  "	cmp r2, #0\n"
+	  "	beq 2f\n"
+	  "	sub r2, r2, #48\n"
+	  "	cmp r2, #9\n"
+	  "	bhi 9f\n"
+	  "	mul r0, r6, r3\n"
+	  "	add r6, r0, r2\n"
+	  "	b 1b\n"
+	  "2:	mov r0, r6\n"
+	  "	mov r1, #2\n"
+	  "	mov r2, #1\n"
+	  "	mov r7, #" TRAMP_NR(fcntl) "\n"
+	  "	svc #0\n"
+	  "	cmp r0, #0\n"
+	  "	bne 9f\n"
+	  "	ldr r0, [r5, #4]\n"
+	  "	add r1, r5, #8\n"
+	  "	add r2, r5, r4, lsl #2\n"
+	  "	add r2, r2, #4\n"
+	  "	mov r7, #" TRAMP_NR(execve) "\n"
+	  "	svc #0\n"
+	  "	rsb r8, r0, #0\n"
+	  "	sub sp, sp, #24\n"
+	  "	mov r0, #0\n"
+	  "	str r0, [sp]\n"
+	  "	mov r0, #88\n"
+	  "	strb r0, [sp]\n"
+	  "	str r8, [sp, #4]\n"
+	  "	ldr r9, [r5, #4]\n"
+	  "	mov r10, r9\n"
+	  "3:	ldrb r0, [r10]\n"
+	  "	cmp r0, #0\n"
+	  "	beq 4f\n"
+	  "	add r10, r10, #1\n"
+	  "	b 3b\n"
+	  "4:	sub r10, r10, r9\n"
+	  "	mov r0, sp\n"
+	  "	str r0, [sp, #8]\n"
+	  "	mov r0, #8\n"
+	  "	str r0, [sp, #12]\n"
+	  "	str r9, [sp, #16]\n"
+	  "	str r10, [sp, #20]\n"
+	  "	mov r0, r6\n"
+	  "	add r1, sp, #8\n"
+	  "	mov r2, #2\n"
+	  "	mov r7, #" TRAMP_NR(writev) "\n"
+	  "	svc #0\n"
+	  "9:	mov r0, #127\n"
+	  "	mov r7, #" TRAMP_NR(exit_group) "\n"
+	  "	svc #0\n" TRAMP_ARM_END);
+#elif defined(__mips__) && _MIPS_SIM == _ABIO32
+#define TRAMP_AUDIT_ARCH (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? AUDIT_ARCH_MIPS : AUDIT_ARCH_MIPSEL)
+/* o32: $a3 is set on error, with the errno in $v0; the branch delay
+ * slots are filled by hand */
+TRAMP_ASM(".set push\n.set noreorder\n"
+	  "	lw $s0, 0($sp)\n"
+	  "	addiu $s1, $sp, 4\n"
+	  "	slti $t0, $s0, 2\n"
+	  "	bnez $t0, 9f\n"
+	  "	nop\n"
+	  "	lw $t1, 0($s1)\n"
+	  "	lbu $t2, 0($t1)\n"
+	  "	beqz $t2, 9f\n"
+	  "	move $s2, $zero\n"
+	  "1:	lbu $t2, 0($t1)\n"
+	  "	beqz $t2, 2f\n"
+	  "	addiu $t1, $t1, 1\n"
+	  "	addiu $t2, $t2, -48\n"
+	  "	sltiu $t0, $t2, 10\n"
+	  "	beqz $t0, 9f\n"
+	  "	sll $t3, $s2, 3\n"
+	  "	sll $t4, $s2, 1\n"
+	  "	addu $s2, $t3, $t4\n"
+	  "	b 1b\n"
+	  "	addu $s2, $s2, $t2\n"
+	  "2:	move $a0, $s2\n"
+	  "	li $a1, 2\n"
+	  "	li $a2, 1\n"
+	  "	li $v0, " TRAMP_NR(fcntl) "\n"
+	  "	syscall\n"
+	  "	bnez $a3, 9f\n"
+	  "	nop\n"
+	  "	lw $a0, 4($s1)\n"
+	  "	addiu $a1, $s1, 8\n"
+	  "	sll $t0, $s0, 2\n"
+	  "	addu $a2, $s1, $t0\n"
+	  "	addiu $a2, $a2, 4\n"
+	  "	li $v0, " TRAMP_NR(execve) "\n"
+	  "	syscall\n"
+	  "	move $s3, $v0\n"
+	  "	addiu $sp, $sp, -48\n"
+	  "	sw $zero, 16($sp)\n"
+	  "	li $t0, 88\n"
+	  "	sb $t0, 16($sp)\n"
+	  "	sw $s3, 20($sp)\n"
+	  "	lw $s4, 4($s1)\n"
+	  "	move $t1, $s4\n"
+	  "3:	lbu $t2, 0($t1)\n"
+	  "	beqz $t2, 4f\n"
+	  "	nop\n"
+	  "	b 3b\n"
+	  "	addiu $t1, $t1, 1\n"
+	  "4:	subu $t1, $t1, $s4\n"
+	  "	addiu $t0, $sp, 16\n"
+	  "	sw $t0, 24($sp)\n"
+	  "	li $t0, 8\n"
+	  "	sw $t0, 28($sp)\n"
+	  "	sw $s4, 32($sp)\n"
+	  "	sw $t1, 36($sp)\n"
+	  "	move $a0, $s2\n"
+	  "	addiu $a1, $sp, 24\n"
+	  "	li $a2, 2\n"
+	  "	li $v0, " TRAMP_NR(writev) "\n"
+	  "	syscall\n"
+	  "9:	li $a0, 127\n"
+	  "	li $v0, " TRAMP_NR(exit_group) "\n"
+	  "	syscall\n"
+	  ".set pop\n");
+#elif defined(__riscv) && __riscv_xlen == 64
+#define TRAMP_AUDIT_ARCH AUDIT_ARCH_RISCV64
+TRAMP_ASM(".option push\n.option norelax\n"
+	  "	ld s0, 0(sp)\n"
+	  "	addi s1, sp, 8\n"
+	  "	li t0, 2\n"
+	  "	blt s0, t0, 9f\n"
+	  "	ld t1, 0(s1)\n"
+	  "	lbu t2, 0(t1)\n"
+	  "	beqz t2, 9f\n"
+	  "	li s2, 0\n"
+	  "	li t3, 10\n"
+	  "	li t4, 9\n"
+	  "1:	lbu t2, 0(t1)\n"
+	  "	beqz t2, 2f\n"
+	  "	addi t1, t1, 1\n"
+	  "	addi t2, t2, -48\n"
+	  "	bgtu t2, t4, 9f\n"
+	  "	mul s2, s2, t3\n"
+	  "	add s2, s2, t2\n"
+	  "	j 1b\n"
+	  "2:	mv a0, s2\n"
+	  "	li a1, 2\n"
+	  "	li a2, 1\n"
+	  "	li a7, " TRAMP_NR(fcntl) "\n"
+	  "	ecall\n"
+	  "	bnez a0, 9f\n"
+	  "	ld a0, 8(s1)\n"
+	  "	addi a1, s1, 16\n"
+	  "	slli t0, s0, 3\n"
+	  "	add a2, s1, t0\n"
+	  "	addi a2, a2, 8\n"
+	  "	li a7, " TRAMP_NR(execve) "\n"
+	  "	ecall\n"
+	  "	neg s3, a0\n"
+	  "	addi sp, sp, -48\n"
+	  "	sd zero, 0(sp)\n"
+	  "	li t0, 88\n"
+	  "	sb t0, 0(sp)\n"
+	  "	sw s3, 4(sp)\n"
+	  "	ld s4, 8(s1)\n"
+	  "	mv t1, s4\n"
+	  "3:	lbu t2, 0(t1)\n"
+	  "	beqz t2, 4f\n"
+	  "	addi t1, t1, 1\n"
+	  "	j 3b\n"
+	  "4:	sub t1, t1, s4\n"
+	  "	sd sp, 16(sp)\n"
+	  "	li t0, 8\n"
+	  "	sd t0, 24(sp)\n"
+	  "	sd s4, 32(sp)\n"
+	  "	sd t1, 40(sp)\n"
+	  "	mv a0, s2\n"
+	  "	addi a1, sp, 16\n"
+	  "	li a2, 2\n"
+	  "	li a7, " TRAMP_NR(writev) "\n"
+	  "	ecall\n"
+	  "9:	li a0, 127\n"
+	  "	li a7, " TRAMP_NR(exit_group) "\n"
+	  "	ecall\n"
+	  ".option pop\n");
+#endif
+
+#ifdef TRAMP_AUDIT_ARCH
+extern const unsigned char ocirun_tramp[] __attribute__((visibility("hidden")));
+extern const unsigned char ocirun_tramp_end[] __attribute__((visibility("hidden")));
+#endif
+/* the runtime's own ELF header, where the linker maps it (GNU ld, lld) */
+extern const unsigned char __ehdr_start[] __attribute__((weak));
+
+#if UINTPTR_MAX > 0xffffffffu
+typedef Elf64_Ehdr tramp_ehdr;
+typedef Elf64_Phdr tramp_phdr;
+#else
+typedef Elf32_Ehdr tramp_ehdr;
+typedef Elf32_Phdr tramp_phdr;
+#endif
+#define TRAMP_VADDR 0x400000u
+#define SEALS_ALL (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+
+/* Whether this build and binary have a trampoline to make. */
+static bool tramp_available(void)
+{
+#ifdef TRAMP_AUDIT_ARCH
+	return __ehdr_start != NULL;
+#else
+	return false;
+#endif
+}
+
+/* MFD_EXEC (6.3) where the kernel has it: vm.memfd_noexec=1 would make a
+ * memfd without it non-executable */
+static int memfd_exec(const char *name)
+{
+	int fd = (int)syscall(SYS_memfd_create, name, 0x1u | 0x2u | 0x10u);
+	if (fd < 0 && errno == EINVAL) /* MFD_CLOEXEC | MFD_ALLOW_SEALING */
+		fd = (int)syscall(SYS_memfd_create, name, 0x1u | 0x2u);
+	return fd;
+}
+
+/* The sealed trampoline, close-on-exec (it is an ELF: the kernel needs no
+ * path to it); dies if it cannot be made. */
+static int tramp_make(void)
+{
+#ifdef TRAMP_AUDIT_ARCH
+	const tramp_ehdr *self = (const tramp_ehdr *)__ehdr_start;
+	struct {
+		tramp_ehdr eh;
+		tramp_phdr ph[2];
+		unsigned char code[512];
+	} img;
+	size_t code = (size_t)(ocirun_tramp_end - ocirun_tramp), size = offsetof(__typeof__(img), code) + code;
+	memset(&img, 0, sizeof img);
+	memcpy(img.eh.e_ident, self->e_ident, EI_NIDENT);
+	img.eh.e_type = ET_EXEC;
+	img.eh.e_machine = self->e_machine;
+	img.eh.e_version = EV_CURRENT;
+	img.eh.e_flags = self->e_flags;
+	img.eh.e_entry = TRAMP_VADDR + offsetof(__typeof__(img), code);
+	img.eh.e_phoff = offsetof(__typeof__(img), ph);
+	img.eh.e_ehsize = sizeof img.eh;
+	img.eh.e_phentsize = sizeof img.ph[0];
+	img.eh.e_phnum = 2;
+	img.ph[0] = (tramp_phdr){ .p_type = PT_LOAD, .p_vaddr = TRAMP_VADDR, .p_paddr = TRAMP_VADDR,
+				  .p_filesz = size, .p_memsz = size, .p_flags = PF_R | PF_X, .p_align = 0x10000 };
+	img.ph[1] = (tramp_phdr){ .p_type = PT_GNU_STACK, .p_flags = PF_R | PF_W };
+	if (code > sizeof img.code)
+		die("the trampoline is larger than its image");
+	memcpy(img.code, ocirun_tramp, code);
+	int fd = memfd_exec("ocirun-exec");
+	if (fd < 0)
+		die_errno("make the sealed trampoline (memfd_create)");
+	if (write(fd, &img, size) != (ssize_t)size || fcntl(fd, F_ADD_SEALS, SEALS_ALL) < 0)
+		die_errno("make the sealed trampoline");
+	return fd;
+#else
+	die("this build has no trampoline for its architecture");
+#endif
+}
+
+/*
+ * The trampoline's arguments for a program: its own (FD, PATH), then the
+ * program's.  Built before the seccomp filter is loaded: nothing may be
+ * allocated after it.
+ */
+static char **tramp_args(int result_fd, const char *path, char *const *argv)
+{
+	size_t n = 0;
+	while (argv[n])
+		n++;
+	char **v = xmalloc((n + 3) * sizeof *v);
+	v[0] = xmalloc(12);
+	snprintf(v[0], 12, "%d", result_fd);
+	v[1] = (char *)path;
+	memcpy(v + 2, argv, (n + 1) * sizeof *v);
+	return v;
+}
+
+/* Exec a program of the container's: through the trampoline (targs from
+ * tramp_args, result_fd left open across this exec for it), or, with no
+ * trampoline (tramp < 0), directly.  Returns only on failure. */
+static void exec_program(int tramp, char **targs, const char *path, char *const *argv, char *const *envp)
+{
+	if (tramp < 0)
+		execve(path, argv, envp);
+	else
+		syscall(SYS_execveat, tramp, "", targs, envp, AT_EMPTY_PATH);
+}
+
 /* === 9. seccomp ========================================================= */
 
 /*
@@ -5129,6 +5595,92 @@ static bool bpf_notifies(const struct bpf_prog *p)
 			return true;
 	return false;
 }
+
+/*
+ * The verdict of a filter on one call, as the kernel would give it: a
+ * classic BPF interpreter over struct seccomp_data.  An instruction the
+ * kernel's checker would refuse is a kill here: the answer errs on the
+ * side of "not allowed".
+ */
+static uint32_t bpf_verdict(const struct bpf_prog *p, const struct seccomp_data *d)
+{
+	uint32_t a = 0, x = 0, mem[BPF_MEMWORDS] = { 0 }, word[sizeof *d / 4];
+	memcpy(word, d, sizeof word);
+	for (unsigned pc = 0; pc < p->len; pc++) {
+		const struct sock_filter *f = &p->insns[pc];
+		uint32_t k = f->k, src = BPF_SRC(f->code) == BPF_X ? x : k;
+		switch (BPF_CLASS(f->code)) {
+		case BPF_LD:
+		case BPF_LDX: {
+			uint32_t v;
+			if (f->code == (BPF_LD | BPF_W | BPF_ABS) && k % 4 == 0 && k < sizeof *d)
+				v = word[k / 4];
+			else if (BPF_MODE(f->code) == BPF_IMM)
+				v = k;
+			else if (BPF_MODE(f->code) == BPF_MEM && k < BPF_MEMWORDS)
+				v = mem[k];
+			else if (BPF_MODE(f->code) == BPF_LEN)
+				v = sizeof *d;
+			else
+				return 0;
+			*(BPF_CLASS(f->code) == BPF_LD ? &a : &x) = v;
+			break;
+		}
+		case BPF_ST:
+		case BPF_STX:
+			if (k >= BPF_MEMWORDS)
+				return 0;
+			mem[k] = BPF_CLASS(f->code) == BPF_ST ? a : x;
+			break;
+		case BPF_ALU:
+			switch (BPF_OP(f->code)) {
+			case BPF_ADD: a += src; break;
+			case BPF_SUB: a -= src; break;
+			case BPF_MUL: a *= src; break;
+			case BPF_DIV: if (!src) return 0; a /= src; break;
+			case BPF_MOD: if (!src) return 0; a %= src; break;
+			case BPF_OR: a |= src; break;
+			case BPF_AND: a &= src; break;
+			case BPF_XOR: a ^= src; break;
+			case BPF_LSH: a = src < 32 ? a << src : 0; break;
+			case BPF_RSH: a = src < 32 ? a >> src : 0; break;
+			case BPF_NEG: a = -a; break;
+			default: return 0;
+			}
+			break;
+		case BPF_JMP:
+			switch (BPF_OP(f->code)) {
+			case BPF_JA: pc += k; break;
+			case BPF_JEQ: pc += a == src ? f->jt : f->jf; break;
+			case BPF_JGT: pc += a > src ? f->jt : f->jf; break;
+			case BPF_JGE: pc += a >= src ? f->jt : f->jf; break;
+			case BPF_JSET: pc += (a & src) ? f->jt : f->jf; break;
+			default: return 0;
+			}
+			break;
+		case BPF_RET:
+			return BPF_RVAL(f->code) == BPF_A ? a : k;
+		case BPF_MISC:
+			if (BPF_MISCOP(f->code) == BPF_TAX)
+				x = a;
+			else
+				a = x;
+			break;
+		}
+	}
+	return 0;
+}
+
+#ifdef TRAMP_AUDIT_ARCH
+/* Whether the filter lets a call through untouched (allow, or log). */
+static bool bpf_allows(const struct bpf_prog *p, long nr, const uint64_t args[6])
+{
+	struct seccomp_data d = { .nr = (int)nr, .arch = TRAMP_AUDIT_ARCH };
+	memcpy(d.args, args, sizeof d.args);
+	uint32_t act = bpf_verdict(p, &d) & 0xffff0000u; /* SECCOMP_RET_ACTION_FULL */
+	return act == 0x7fff0000u || act == 0x7ffc0000u; /* SECCOMP_RET_ALLOW, _LOG */
+}
+#endif
 
 static int bpf_from_bytes(struct bpf_prog *p, void *data, size_t len, char *err, size_t errsize)
 {
@@ -5473,9 +6025,14 @@ static bool prepare_process(struct process_cfg *p, char *exe, size_t exesize, bo
  * notify descriptor goes to whoever waits for the outcome (result_fd).
  */
 static NORETURN void exec_process(const struct process_cfg *p, bool rootless, bool groups_denied, const struct bpf_prog *sc,
-				  int result_fd, const char *exe, bool cwd_entered)
+				  int result_fd, const char *exe, bool cwd_entered, int tramp)
 {
 	int notify = -1;
+	char **targs = NULL;
+	if (tramp >= 0) {
+		targs = tramp_args(result_fd, exe, p->args.v);
+		fcntl(result_fd, F_SETFD, 0); /* the trampoline closes it */
+	}
 	set_scheduling(p);
 	/* (a cwd entered at create stays that directory, the one checked:
 	 * the kernel holds the directory, not its path, so a path changed
@@ -5497,8 +6054,8 @@ static NORETURN void exec_process(const struct process_cfg *p, bool rootless, bo
 		close(notify);
 	}
 	unblock_signals();
-	execve(exe, p->args.v, p->env.v);
-	die_errno("exec %s", exe);
+	exec_program(tramp, targs, exe, p->args.v, p->env.v);
+	die_errno("exec %s%s", exe, tramp >= 0 ? " through the sealed trampoline" : "");
 }
 
 /* === 10. cgroups ======================================================== */
@@ -6787,7 +7344,7 @@ static void init_open_to_owner(const struct container *c)
  */
 static void init_close_fds(struct container *c, int listen_fd)
 {
-	int keep[] = { c->sync_fd, listen_fd, c->console_fd };
+	int keep[] = { c->sync_fd, listen_fd, c->console_fd, c->tramp_fd };
 	g_err.report_fd = c->sync_fd;
 	g_err.log_fd = -1;
 	close_fds_except(c->preserve_fds, keep, (int)ARRAY_LEN(keep));
@@ -6840,11 +7397,11 @@ static NORETURN void container_init(struct container *c, int listen_fd)
 	}
 	if (cfg->hooks.create_container.n &&
 	    run_hooks(&cfg->hooks.create_container, "createContainer", init_state_json(c, ST_CREATED), err,
-		      sizeof err) < 0)
+		      sizeof err, c->tramp_fd) < 0)
 		die("%s", err);
 	init_enter(c, slave, exe, sizeof exe);
-	int keep[] = { c->sync_fd, listen_fd };
-	close_fds_except(c->preserve_fds, keep, 2);
+	int keep[] = { c->sync_fd, listen_fd, c->tramp_fd };
+	close_fds_except(c->preserve_fds, keep, (int)ARRAY_LEN(keep));
 	init_open_to_owner(c);
 	init_send(c, 'R');
 	int result = init_wait_start(c, listen_fd);
@@ -6853,13 +7410,157 @@ static NORETURN void container_init(struct container *c, int listen_fd)
 		die("the container has no process to start");
 	if (cfg->hooks.start_container.n &&
 	    run_hooks(&cfg->hooks.start_container, "startContainer", init_state_json(c, ST_CREATED), err,
-		      sizeof err) < 0)
+		      sizeof err, c->tramp_fd) < 0)
 		die("%s", err);
 	exec_process(&cfg->process, c->rootless, c->groups_denied, c->has_seccomp ? &c->seccomp : NULL, result, exe,
-		     c->cwd_entered);
+		     c->cwd_entered, c->tramp_fd);
 }
 
 /* === 12. create/start ================================================== */
+
+/*
+ * The runtime's own binary, out of the containers' reach (CVE-2019-5736,
+ * and the trampoline in section 8).  Before anything of a container is
+ * made, create, run and exec choose one of:
+ *   - nothing, where no process of a container could write the binary
+ *     anyway (fs_never_written, caller_cannot_write);
+ *   - the sealed trampoline, as root: the runtime's processes in the
+ *     container are not dumpable, and their memory was made in the host's
+ *     user namespace, so only a process with CAP_SYS_PTRACE there could
+ *     reach their /proc/PID/exe, and such a process could take the
+ *     runtime's place in them anyway;
+ *   - the sealed copy: the whole runtime re-execs from a sealed memfd, so
+ *     that even its own /proc/PID/exe is sealed.  Rootless, where the
+ *     created init is made dumpable again (init_open_to_owner); where an
+ *     LSM label is set for the exec (it would label the trampoline, and
+ *     not the program); where the seccomp filter would refuse the
+ *     trampoline's calls (tramp_passes); and where a build has no
+ *     trampoline.  The cost is one execve of a 270 KB static binary
+ *     (README, "Security").
+ */
+#define SEALED_ENV "_OCIRUN_SEALED"
+
+/* File systems the kernel can only read: their files cannot be written by
+ * anyone, through any path (a read-only ext4 can be remounted; these
+ * cannot be written at all). */
+static bool fs_never_written(unsigned long type)
+{
+	static const unsigned long ro[] = {
+		0x73717368UL, /* squashfs */
+		0xE0F5E1E2UL, /* erofs */
+		0x28cd3d45UL, /* cramfs */
+		0x9660UL,     /* iso9660 */
+		0x7275UL,     /* romfs */
+	};
+	for (size_t i = 0; i < ARRAY_LEN(ro); i++)
+		if (type == ro[i])
+			return true;
+	return false;
+}
+
+/*
+ * Whether the binary is out of reach of every process of every container
+ * this caller can make.  An unprivileged caller (not root, no capability,
+ * in the host's user namespace) gives its containers only its own uid and
+ * its subordinate ids, in user namespaces that cannot map host root; there
+ * a capability acts on a file only if its owner is mapped
+ * (capable_wrt_inode_uidgid).  So a binary owned by root that only root may
+ * write or chmod (an installed /usr/bin/ocirun; a POSIX ACL's mask shows in
+ * the group bits) cannot be written from them through any path.
+ */
+static bool caller_cannot_write(int self)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+	struct stat st;
+	return runtime_euid() != 0 && syscall(SYS_capget, &h, d) == 0 && !(d[0].permitted | d[1].permitted) &&
+	       in_initial_userns() && fstat(self, &st) == 0 && st.st_uid == 0 && !(st.st_mode & 022);
+}
+
+/*
+ * Whether the filter lets the trampoline through: the runtime's execveat
+ * of it, and its own calls (fcntl, and writev and exit_group when the
+ * program cannot be exec'd).  Pointers are unknown here; a filter that
+ * looks at them would be looking at addresses.
+ */
+static bool tramp_passes(const struct bpf_prog *sc, int tramp)
+{
+#ifdef TRAMP_AUDIT_ARCH
+	uint64_t ptr = (uintptr_t)sc;
+	return bpf_allows(sc, SYS_execveat, (uint64_t[6]){ (uint64_t)tramp, ptr, ptr, ptr, AT_EMPTY_PATH }) &&
+	       bpf_allows(sc, __NR_fcntl, (uint64_t[6]){ (uint64_t)tramp, F_SETFD, FD_CLOEXEC }) &&
+	       bpf_allows(sc, __NR_writev, (uint64_t[6]){ (uint64_t)tramp, ptr, 2 }) &&
+	       bpf_allows(sc, __NR_exit_group, (uint64_t[6]){ 127 });
+#else
+	(void)sc, (void)tramp;
+	return false;
+#endif
+}
+
+static NORETURN void run_sealed_copy(int self, char **argv)
+{
+	extern char **environ;
+	int AUTOCLOSE mfd = memfd_exec("ocirun");
+	if (mfd < 0)
+		die_errno("make the sealed copy of the runtime (memfd_create)");
+	/* (to the end: a transfer shorter than asked is the end of the file) */
+	for (ssize_t n, copied = 0;; copied += n) {
+		if ((n = sendfile(mfd, self, NULL, 0x40000000)) < 0 || (n == 0 && !copied))
+			die_errno("copy the runtime into its sealed copy");
+		if (n < 0x40000000)
+			break;
+	}
+	if (fcntl(mfd, F_ADD_SEALS, SEALS_ALL) < 0)
+		die_errno("seal the copy of the runtime");
+	/* the environment with the marker, built here: setenv would bring
+	 * in libc's allocator for one array */
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **env = xmalloc((n + 2) * sizeof *env);
+	memcpy(env, environ, n * sizeof *env);
+	env[n] = SEALED_ENV "=1";
+	syscall(SYS_execveat, mfd, "", argv, env, AT_EMPTY_PATH);
+	die_errno("run the sealed copy of the runtime%s",
+		  errno == EACCES ? " (does vm.memfd_noexec forbid executable memfds?)" : "");
+}
+
+/*
+ * The choice above, for a container whose processes run p (NULL: none)
+ * under the filter sc (NULL: none).  Returns the trampoline's descriptor,
+ * or -1 where the programs are exec'd directly; or does not return, and
+ * the runtime starts again as its sealed copy with the same argv.  Called
+ * before anything of the container is made: the copy does it all again.
+ */
+static int guard_own_binary(char **argv, bool rootless, const struct process_cfg *p, const struct bpf_prog *sc)
+{
+#ifdef OCIRUN_BENCH_UNSEALED /* test/bench's build that measures the guard's cost */
+	return (void)argv, (void)rootless, (void)p, (void)sc, -1;
+#endif
+	int AUTOCLOSE self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		die_errno("open the runtime's own binary (/proc/self/exe)");
+	int seals = fcntl(self, F_GET_SEALS);
+	if (seals >= 0 && (seals & SEALS_ALL) == SEALS_ALL) {
+		unsetenv(SEALED_ENV);
+		return -1;
+	}
+	if (getenv(SEALED_ENV))
+		die("the sealed copy of the runtime is not sealed");
+	struct statfs sf;
+	if (fstatfs(self, &sf) < 0)
+		die_errno("open the runtime's own binary (/proc/self/exe)");
+	if (fs_never_written((unsigned long)sf.f_type) || caller_cannot_write(self) || !p)
+		return -1;
+	if (!rootless && tramp_available() && !p->apparmor_profile && !p->selinux_label) {
+		int tramp = tramp_make();
+		if (!sc || tramp_passes(sc, tramp))
+			return tramp;
+		debug("the seccomp filter refuses the trampoline's calls: the runtime runs as its sealed copy");
+		close(tramp);
+	}
+	run_sealed_copy(self, argv);
+}
 
 /*
  * uid_map and gid_map of the child's new user namespace.  An unprivileged
@@ -7428,8 +8129,8 @@ static void create_wait_ready(struct container *c)
 			c->tty_master = passed;
 		} else if (m.type == 'H') {
 			char *st = init_state_json(c, ST_CREATED), err[300];
-			if (run_hooks(&cfg->hooks.prestart, "prestart", st, err, sizeof err) < 0 ||
-			    run_hooks(&cfg->hooks.create_runtime, "createRuntime", st, err, sizeof err) < 0)
+			if (run_hooks(&cfg->hooks.prestart, "prestart", st, err, sizeof err, -1) < 0 ||
+			    run_hooks(&cfg->hooks.create_runtime, "createRuntime", st, err, sizeof err, -1) < 0)
 				die("%s", err);
 			xfree(st);
 			KILLPOINT("create: runtime hooks run");
@@ -7544,12 +8245,14 @@ static pid_t create_container(struct container *c, int rootfd, struct state *out
 		die("config.json: linux.netDevices: moving host interfaces needs root and a new network namespace");
 	if (cfg->linux.has_intel_rdt)
 		die("config.json: linux.intelRdt: not supported (no resctrl support in this runtime)");
+	c->has_seccomp = cfg->has_process && seccomp_prepare(cfg, &c->seccomp);
+	c->tramp_fd = guard_own_binary(c->self_argv, c->rootless, cfg->has_process ? &cfg->process : NULL,
+				       c->has_seccomp ? &c->seccomp : NULL);
 	create_state_dir(c, rootfd);
 	notify_prepare(c);
 	if (!c->foreground)
 		listen_fd = listen_start_sock(c->statefd);
 	c->console_fd = c->console_socket ? connect_unix(c->console_socket, "console socket") : -1;
-	c->has_seccomp = cfg->has_process && seccomp_prepare(cfg, &c->seccomp);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		die_errno("socketpair");
 	/* CLONE_NEWTIME shares its bit with clone()'s exit signal: it can
@@ -7642,6 +8345,10 @@ static void await_exec(int fd, const struct config *cfg, const struct state *s, 
 		if (buf[0] == 'E') {
 			g_err.ctx[0] = 0; /* the message carries its own context */
 			die("%s", buf + 1);
+		} else if (buf[0] == 'X' && n >= (ssize_t)sizeof(struct sync_msg)) {
+			struct sync_msg x; /* the trampoline's: the errno, then the path */
+			memcpy(&x, buf, sizeof x);
+			die("exec %s: %s", buf + sizeof x, strerror(x.pid));
 		} else if (buf[0] == 'W' || buf[0] == 'D') {
 			report_relayed(buf[0], buf + 1);
 		} else if (buf[0] == 'T' && master) {
@@ -7885,6 +8592,7 @@ struct exec_opts {
 	int nenv, ncaps, preserve_fds;
 	char **args;
 	int nargs;
+	char **self_argv; /* main's argv as it came, for the sealed copy */
 };
 
 /* The process to exec: --process FILE, or the container's with overrides. */
@@ -7974,8 +8682,8 @@ static void exec_opts_process(struct exec_opts *o, struct config *cfg, struct pr
 static NORETURN void exec_child(struct container *c, struct process_cfg *p, int *nsfds, int rootdir)
 {
 	char exe[PATH_MAX];
-	int keep[11] = { c->sync_fd, c->console_fd, rootdir };
-	memcpy(keep + 3, nsfds, 8 * sizeof(int));
+	int keep[12] = { c->sync_fd, c->console_fd, rootdir, c->tramp_fd };
+	memcpy(keep + 4, nsfds, 8 * sizeof(int));
 	g_err.report_fd = c->sync_fd;
 	g_err.log_fd = -1;
 	close_fds_except(c->preserve_fds, keep, (int)ARRAY_LEN(keep));
@@ -8013,7 +8721,8 @@ static NORETURN void exec_child(struct container *c, struct process_cfg *p, int 
 	if (c->console_fd >= 0)
 		close(c->console_fd);
 	bool cwd_entered = prepare_process(p, exe, sizeof exe, false);
-	exec_process(p, c->rootless, false, c->has_seccomp ? &c->seccomp : NULL, c->sync_fd, exe, cwd_entered);
+	exec_process(p, c->rootless, false, c->has_seccomp ? &c->seccomp : NULL, c->sync_fd, exe, cwd_entered,
+		     c->tramp_fd);
 }
 
 /*
@@ -8047,7 +8756,7 @@ static int cmd_exec_run(int rootfd, const char *id, struct exec_opts *o)
 	struct config cfg;
 	struct process_cfg p;
 	struct json pj;
-	struct container c = { .id = id, .console_fd = -1, .tty_master = -1,
+	struct container c = { .id = id, .console_fd = -1, .tty_master = -1, .tramp_fd = -1,
 			       .preserve_fds = o->preserve_fds };
 	int nsfds[8], sv[2];
 	char path[64];
@@ -8068,8 +8777,9 @@ static int cmd_exec_run(int rootfd, const char *id, struct exec_opts *o)
 	/* the pid may have been reused between state_load() and the opens */
 	if (!state_pid_alive(&s))
 		die("container %s stopped", id);
-	c.console_fd = o->console_socket ? connect_unix(o->console_socket, "console socket") : -1;
 	c.has_seccomp = seccomp_prepare(&cfg, &c.seccomp);
+	c.tramp_fd = guard_own_binary(o->self_argv, c.rootless, &p, c.has_seccomp ? &c.seccomp : NULL);
+	c.console_fd = o->console_socket ? connect_unix(o->console_socket, "console socket") : -1;
 	prctl(PR_SET_DUMPABLE, 0);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -8124,6 +8834,7 @@ struct opts {
 		*up_cpu_quota, *up_cpu_period, *up_cpu_shares, *up_cpus, *up_mems, *up_blkio_weight;
 	int preserve_fds;
 	struct exec_opts exec;
+	char **self_argv; /* main's argv as it came, for the sealed copy */
 };
 
 static void state_open(int rootfd, const char *id, struct state *s)
@@ -8466,7 +9177,7 @@ static void run_poststart(int rootfd, const struct state *s, const struct config
 	if (!cfg->hooks.poststart.n)
 		return;
 	char *text = state_json(s, ST_RUNNING, -1);
-	if (run_hooks(&cfg->hooks.poststart, "poststart", text, err, sizeof err) < 0) {
+	if (run_hooks(&cfg->hooks.poststart, "poststart", text, err, sizeof err, -1) < 0) {
 		/* and the lifecycle goes on at its delete step: the poststop
 		 * hooks run, nothing of the container is left */
 		signal_init(s, SIGKILL);
@@ -8559,7 +9270,8 @@ static void container_from_opts(struct container *c, struct config *cfg, const c
 	c->groups_denied = c->rootless && (cfg->ns_new & CLONE_NEWUSER) && gm->n == 1 &&
 			   ARR_AT(*gm, struct idmap, 0)->size.v == 1 &&
 			   ARR_AT(*gm, struct idmap, 0)->host_id.v == getegid();
-	c->console_fd = c->tty_master = c->statefd = c->rootfd = c->notify_fd = -1;
+	c->console_fd = c->tty_master = c->statefd = c->rootfd = c->notify_fd = c->tramp_fd = -1;
+	c->self_argv = o->self_argv;
 	int n = listen_fds();
 	/* socket activation: the LISTEN_FDS descriptors after stdio go to the
 	 * container's process, which is pid 1 there (as runc does) */
@@ -9294,108 +10006,6 @@ static int parse_opts(int argc, char **argv, int i, const struct optdef *defs, s
 }
 
 /*
- * CVE-2019-5736: a program in the image can be a script whose interpreter
- * is /proc/self/exe (or an ELF whose loader is).  Run by a runtime process
- * inside the container (the init, exec's child), the kernel then starts
- * the runtime's own binary in the container, and /proc/PID/exe of that
- * process is the host's ocirun file, which container root could reopen
- * for writing once the runtime exits.  So create, run and exec first
- * re-exec themselves from a sealed memfd copy: the kernel refuses every
- * write to it (F_SEAL_WRITE), whoever asks, and the copy is gone with the
- * last process that runs it.  The cost is one execve of a 270 KB static
- * binary (README, "Security"), not paid where nothing in a container could
- * write the binary anyway (fs_never_written, caller_cannot_write).
- */
-#define SEALS_ALL (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
-#define SEALED_ENV "_OCIRUN_SEALED"
-
-/* File systems the kernel can only read: their files cannot be written by
- * anyone, through any path (a read-only ext4 can be remounted; these
- * cannot be written at all). */
-static bool fs_never_written(unsigned long type)
-{
-	static const unsigned long ro[] = {
-		0x73717368UL, /* squashfs */
-		0xE0F5E1E2UL, /* erofs */
-		0x28cd3d45UL, /* cramfs */
-		0x9660UL,     /* iso9660 */
-		0x7275UL,     /* romfs */
-	};
-	for (size_t i = 0; i < ARRAY_LEN(ro); i++)
-		if (type == ro[i])
-			return true;
-	return false;
-}
-
-/*
- * Whether the binary is out of reach of every process of every container
- * this caller can make.  An unprivileged caller (not root, no capability,
- * in the host's user namespace) gives its containers only its own uid and
- * its subordinate ids, in user namespaces that cannot map host root; there
- * a capability acts on a file only if its owner is mapped
- * (capable_wrt_inode_uidgid).  So a binary owned by root that only root may
- * write or chmod (an installed /usr/bin/ocirun; a POSIX ACL's mask shows in
- * the group bits) cannot be written from them through any path.
- */
-static bool caller_cannot_write(int self)
-{
-	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct d[2];
-	struct stat st;
-	return runtime_euid() != 0 && syscall(SYS_capget, &h, d) == 0 && !(d[0].permitted | d[1].permitted) &&
-	       in_initial_userns() && fstat(self, &st) == 0 && st.st_uid == 0 && !(st.st_mode & 022);
-}
-
-static UNUSED void run_sealed_copy(char **argv)
-{
-	extern char **environ;
-	int AUTOCLOSE self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	if (self < 0)
-		die_errno("open the runtime's own binary (/proc/self/exe)");
-	int seals = fcntl(self, F_GET_SEALS);
-	if (seals >= 0 && (seals & SEALS_ALL) == SEALS_ALL) {
-		unsetenv(SEALED_ENV);
-		return;
-	}
-	if (getenv(SEALED_ENV))
-		die("the sealed copy of the runtime is not sealed");
-	/* a binary on a file system that cannot be written at all (the
-	 * squashfs or erofs root of most boards) is its own sealed copy */
-	struct statfs sf;
-	if (fstatfs(self, &sf) < 0)
-		die_errno("open the runtime's own binary (/proc/self/exe)");
-	if (fs_never_written((unsigned long)sf.f_type) || caller_cannot_write(self))
-		return;
-	/* MFD_EXEC (6.3) where the kernel has it: vm.memfd_noexec=1 would
-	 * make a memfd without it non-executable */
-	int AUTOCLOSE mfd = (int)syscall(SYS_memfd_create, "ocirun", 0x1u | 0x2u | 0x10u);
-	if (mfd < 0 && errno == EINVAL) /* MFD_CLOEXEC | MFD_ALLOW_SEALING */
-		mfd = (int)syscall(SYS_memfd_create, "ocirun", 0x1u | 0x2u);
-	if (mfd < 0)
-		die_errno("make the sealed copy of the runtime (memfd_create)");
-	/* (to the end: a transfer shorter than asked is the end of the file) */
-	for (ssize_t n, copied = 0;; copied += n) {
-		if ((n = sendfile(mfd, self, NULL, 0x40000000)) < 0 || (n == 0 && !copied))
-			die_errno("copy the runtime into its sealed copy");
-		if (n < 0x40000000)
-			break;
-	}
-	if (fcntl(mfd, F_ADD_SEALS, SEALS_ALL) < 0)
-		die_errno("seal the copy of the runtime");
-	/* the environment with the marker, built here: setenv would bring
-	 * in libc's allocator for one array */
-	size_t n = 0;
-	while (environ[n])
-		n++;
-	char **env = xmalloc((n + 2) * sizeof *env);
-	memcpy(env, environ, n * sizeof *env);
-	env[n] = SEALED_ENV "=1";
-	syscall(SYS_execveat, mfd, "", argv, env, AT_EMPTY_PATH);
-	die_errno("run the sealed copy of the runtime%s",
-		  errno == EACCES ? " (does vm.memfd_noexec forbid executable memfds?)" : "");
-}
-
-/*
  * The caller's descriptors as the container gets them.  The
  * --preserve-fds ones stay open across our execs even if the caller made
  * them close-on-exec (as runc passes them).  A closed stdio descriptor,
@@ -9516,6 +10126,9 @@ int main(int argc, char **argv)
 {
 	struct opts o = { .rootless = "auto" };
 	const struct command *cmd = NULL;
+	/* (option parsing reorders argv) */
+	o.self_argv = o.exec.self_argv = xmalloc(((size_t)argc + 1) * sizeof *argv);
+	memcpy(o.self_argv, argv, ((size_t)argc + 1) * sizeof *argv);
 
 	int i = parse_opts(argc, argv, 1, global_opts, &o, NULL);
 	if (o.version || (i < argc && (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--version"))))
@@ -9554,9 +10167,6 @@ int main(int argc, char **argv)
 		if (creates && listen_fds() > npreserve)
 			npreserve = listen_fds();
 		keep_caller_fds(npreserve);
-#ifndef OCIRUN_BENCH_UNSEALED /* test/bench's build that measures the copy's cost */
-		run_sealed_copy(argv);
-#endif
 	}
 	fill_fd_holes(npreserve);
 	KILLPOINTS_INIT();

@@ -1733,6 +1733,172 @@ static void test_seccomp_compile_frees_a_refused_program(void)
 #endif
 }
 
+/* === 13. the sealed trampoline ========================================== */
+
+/* A filter of a few instructions: "nr == NR (and, with arg >= 0, the low
+ * word of that argument == val) returns act; everything else is allowed". */
+static struct bpf_prog tiny_filter(struct sock_filter *f, long nr, int arg, uint32_t val, uint32_t act)
+{
+	unsigned n = 0;
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, 0, arg >= 0 ? 3 : 1);
+	if (arg >= 0) {
+		f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+						     offsetof(struct seccomp_data, args) + 8 * (unsigned)arg +
+							     (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? 4 : 0));
+		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, val, 0, 1);
+	}
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, act);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	return (struct bpf_prog){ .insns = f, .len = (unsigned short)n };
+}
+
+/* The interpreter gives the kernel's answers: by number, by argument, and
+ * "not allowed" for what it cannot run; tramp_passes asks the calls the
+ * trampoline makes. */
+static void test_bpf_verdict_and_tramp_passes(void)
+{
+#ifndef TRAMP_AUDIT_ARCH
+	skip("no trampoline on this architecture");
+#else
+	struct sock_filter f[8];
+	struct bpf_prog p = tiny_filter(f, SYS_execveat, -1, 0, SECCOMP_RET_ERRNO | EPERM);
+	CHECK(!bpf_allows(&p, SYS_execveat, (uint64_t[6]){ 0 }), "execveat allowed by a filter that refuses it");
+	CHECK(bpf_allows(&p, SYS_execve, (uint64_t[6]){ 0 }), "execve refused by a filter about execveat");
+	CHECK(!tramp_passes(&p, 5), "the trampoline passes a filter that refuses execveat");
+	/* refused only with AT_EMPTY_PATH (a filter against fileless exec) */
+	p = tiny_filter(f, SYS_execveat, 4, AT_EMPTY_PATH, SECCOMP_RET_KILL_PROCESS);
+	CHECK(bpf_allows(&p, SYS_execveat, (uint64_t[6]){ 3, 1, 1, 1, 0 }), "execveat without flags refused");
+	CHECK(!tramp_passes(&p, 5), "the trampoline passes a filter that kills execveat(AT_EMPTY_PATH)");
+	/* SCMP_ACT_LOG lets the call through; a notification does not */
+	p = tiny_filter(f, __NR_fcntl, 1, F_SETFD, SECCOMP_RET_LOG);
+	CHECK(tramp_passes(&p, 5), "the trampoline refused by a filter that only logs fcntl(F_SETFD)");
+	p = tiny_filter(f, __NR_fcntl, 1, F_SETFD, SECCOMP_RET_USER_NOTIF);
+	CHECK(!tramp_passes(&p, 5), "the trampoline passes a filter that sends fcntl(F_SETFD) to an agent");
+	/* the architecture is the native one */
+	struct sock_filter arch[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TRAMP_AUDIT_ARCH, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	p = (struct bpf_prog){ .insns = arch, .len = ARRAY_LEN(arch) };
+	CHECK(tramp_passes(&p, 5), "the native architecture is not the one the filter sees");
+	/* an instruction the kernel would refuse is not allowed */
+	struct sock_filter bad[] = { BPF_STMT(BPF_LD | BPF_B | BPF_IND, 0), BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW) };
+	p = (struct bpf_prog){ .insns = bad, .len = ARRAY_LEN(bad) };
+	CHECK(!tramp_passes(&p, 5), "an instruction the kernel refuses counted as allowing");
+#if OCIRUN_SECCOMP
+	/* an allowlist without execveat, as libseccomp compiles it */
+	CHECK(parse_sq("{'ociVersion':'1.0.0','linux':{'seccomp':{'defaultAction':'SCMP_ACT_ERRNO',"
+		       "'syscalls':[{'names':['execve','fcntl','writev','exit_group'],'action':'SCMP_ACT_ALLOW'}]}}}") == 0,
+	      "refused: %s", cfg.json.err);
+	char err[300];
+	CHECK(seccomp_compile(&cfg.linux.seccomp, 0, &p, err, sizeof err) == 0, "%s", err);
+	CHECK(!tramp_passes(&p, 5), "the trampoline passes an allowlist without execveat");
+	config_free();
+	CHECK(parse_sq("{'ociVersion':'1.0.0','linux':{'seccomp':{'defaultAction':'SCMP_ACT_ERRNO',"
+		       "'syscalls':[{'names':['execve','execveat','fcntl','writev','exit_group'],"
+		       "'action':'SCMP_ACT_ALLOW'}]}}}") == 0,
+	      "refused: %s", cfg.json.err);
+	CHECK(seccomp_compile(&cfg.linux.seccomp, 0, &p, err, sizeof err) == 0, "%s", err);
+	CHECK(tramp_passes(&p, 5), "the trampoline refused by an allowlist with its calls");
+#endif
+#endif
+}
+
+/*
+ * Run the trampoline with args (its own two, then the program's) and the
+ * write end of a SEQPACKET pair as FD; returns the exit status and, in
+ * msg, what it wrote ("" for EOF).  Under qemu-user (OCIRUN_UNIT_QEMU: the
+ * emulator's path), which cannot exec a foreign memfd, the trampoline's
+ * bytes run from a file through the emulator.
+ */
+static int run_tramp(int tramp, const char *first, const char *path, char *const *argv, char *msg, size_t size)
+{
+	int sv[2];
+	char img[64] = "";
+	const char *qemu = getenv("OCIRUN_UNIT_QEMU");
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	if (qemu && *qemu) {
+		char buf[1024];
+		snprintf(img, sizeof img, "/tmp/ocirun-unit-tramp.%d", (int)getpid());
+		ssize_t n = pread(tramp, buf, sizeof buf, 0);
+		int fd = open(img, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+		if (n <= 0 || fd < 0 || write(fd, buf, (size_t)n) != n)
+			return -1;
+		close(fd);
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		char **targs = tramp_args(sv[1], path, argv);
+		if (first)
+			targs[0] = (char *)first;
+		fcntl(sv[1], F_SETFD, 0);
+		if (img[0]) {
+			/* (-0: the emulator's own argv[0] for the program is its path) */
+			char *v[64] = { (char *)qemu, "-0", targs[0], img };
+			for (int i = 1; targs[i] && i < 60; i++)
+				v[i + 3] = targs[i];
+			execv(qemu, v);
+			_exit(126);
+		}
+		exec_program(tramp, targs, path, argv, environ);
+		_exit(126);
+	}
+	close(sv[1]);
+	ssize_t n = recv(sv[0], msg, size - 1, 0);
+	msg[n > 0 ? n : 0] = 0;
+	close(sv[0]);
+	int st = 0;
+	waitpid(pid, &st, 0);
+	if (img[0])
+		unlink(img);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* The trampoline as the runtime makes it: sealed, execs the program with
+ * its argv and environment and FD closed; tells a failed exec's errno and
+ * path on FD; refuses to be anything else (a script's interpreter). */
+static void test_tramp_execs_and_reports(void)
+{
+	if (!tramp_available()) {
+		skip("no trampoline in this build (architecture or linker)");
+		return;
+	}
+	char msg[512];
+	int tramp = tramp_make();
+	CHECK(tramp >= 0, "no trampoline made");
+	int seals = fcntl(tramp, F_GET_SEALS);
+	CHECK(seals >= 0 && (seals & SEALS_ALL) == SEALS_ALL, "the trampoline is not sealed: %#x", seals);
+	CHECK(pwrite(tramp, "x", 1, 0) < 0 && errno == EPERM, "the trampoline could be written");
+	/* the program runs, with its argv; FD is closed in it */
+	int st = run_tramp(tramp, NULL, "/bin/sh",
+			   (char *[]){ "sh", "-c", "[ \"$0\" = a0 ] && [ \"$1\" = a1 ] && exit 7", "a0", "a1", NULL },
+			   msg, sizeof msg);
+	CHECK_INTEQ(st, 7);
+	CHECK(!msg[0], "the trampoline wrote on a successful exec: %s", msg);
+	st = run_tramp(tramp, NULL, "/bin/sh",
+		       (char *[]){ "sh", "-c", "for f in /proc/self/fd/*; do readlink $f; done | grep -q socket: && exit 3; exit 0", NULL },
+		       msg, sizeof msg);
+	CHECK(st == 0, "the program holds the result descriptor (a socket): status %d", st);
+	/* a failed exec: 'X', the errno, the path; status 127 */
+	st = run_tramp(tramp, NULL, "/nonexistent/prog", (char *[]){ "prog", NULL }, msg, sizeof msg);
+	CHECK_INTEQ(st, 127);
+	struct sync_msg x;
+	memcpy(&x, msg, sizeof x);
+	CHECK(x.type == 'X' && x.pid == ENOENT, "the failure message is type %d errno %d", x.type, x.pid);
+	CHECK_STREQ(msg + sizeof x, "/nonexistent/prog");
+	/* as the interpreter of a script: exits, writes nothing anywhere */
+	st = run_tramp(tramp, "/proc/self/exe", "/bin/true", (char *[]){ "true", NULL }, msg, sizeof msg);
+	CHECK_INTEQ(st, 127);
+	CHECK(!msg[0], "the trampoline wrote when named as an interpreter: %s", msg);
+	st = run_tramp(tramp, "", "/bin/true", (char *[]){ "true", NULL }, msg, sizeof msg);
+	CHECK_INTEQ(st, 127);
+	close(tramp);
+}
+
 /* === main =============================================================== */
 
 /* === hardening helpers =================================================== */
@@ -1936,6 +2102,11 @@ int main(void)
 
 	/* 12 */
 	run("seccomp_compile frees the program it refuses as too long", test_seccomp_compile_frees_a_refused_program);
+
+	/* 13 */
+	run("the seccomp interpreter and tramp_passes give the kernel's verdicts", test_bpf_verdict_and_tramp_passes);
+	run("the sealed trampoline execs the program, reports a failed exec, refuses other uses",
+	    test_tramp_execs_and_reports);
 
 	printf("%d passed, %d failed, %d skipped\n", T.passed, T.nfailed, T.nskipped);
 	return T.nfailed ? 1 : 0;

@@ -243,6 +243,44 @@ t_path_lookup() {
 }
 run_test "args[0] is looked up in the container's PATH" t_path_lookup root user
 
+# A program found but that the kernel will not run: a script whose
+# interpreter is missing (ENOENT, as for a dynamic binary without its
+# loader) and a file of no known format (ENOEXEC).  run, start and exec
+# fail with the kernel's reason and the path, however the runtime execs
+# (as root through its sealed trampoline, which tells the runtime why).
+t_exec_refused() {
+	mkbundle
+	plant_exec() { printf '%s' "$2" >"$B/rootfs$1"; chmod 755 "$B/rootfs$1"; own "$B/rootfs$1"; }
+	plant_exec /noint '#!/no/such/interpreter
+'
+	plant_exec /garbage 'this is no program'
+	set_args /noint
+	run_ctr
+	expect_fail "run of a script without its interpreter"
+	grep -q 'exec /noint: No such file or directory' <<<"$ERR" || nope "run: not the kernel's reason: $ERR"
+	newid
+	set_args /garbage
+	create_ctr
+	expect_ok create
+	RC=0
+	ERR=$(rt start "$ID" 2>&1) || RC=$?
+	expect_fail "start of a file of no known format"
+	grep -q 'exec /garbage: Exec format error' <<<"$ERR" || nope "start: not the kernel's reason: $ERR"
+	rm_ctr
+	newid
+	set_args sleep 100
+	create_ctr
+	expect_ok create
+	rc rt start "$ID"
+	RC=0
+	ERR=$(rt exec "$ID" /noint 2>&1) || RC=$?
+	expect_fail "exec of a script without its interpreter"
+	grep -q 'exec /noint: No such file or directory' <<<"$ERR" || nope "exec: not the kernel's reason: $ERR"
+	[ "$(ctr_status)" = running ] || nope "the container stopped after a failed exec"
+	rm_ctr
+}
+run_test "a program the kernel refuses: run, start and exec fail with its reason" t_exec_refused root user
+
 t_stdio() {
 	mkbundle
 	set_sh 'cat; echo to-stderr >&2'

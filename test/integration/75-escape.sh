@@ -31,6 +31,11 @@ x() {
 	rt exec "$@" </dev/null >"$B/xout" 2>"$B/xerr" || RC=$?
 	OUT=$(cat "$B/xout") ERR=$(cat "$B/xerr")
 }
+# fds_of PID: "N -> target" for every descriptor but stdio
+fds_of() { for f in /proc/"$1"/fd/*; do [ -e "$f" ] || continue; n=${f##*/}; [ "$n" -gt 2 ] && echo "$n -> $(readlink "$f")"; done; }
+# only_sockets FDS: nothing but sockets, pipes and the sealed trampoline
+# (no file or directory)
+only_sockets() { ! grep -vE -- '-> (socket:|pipe:|/memfd:ocirun-exec \(deleted\)$)' <<<"$1" | grep -q .; }
 # sleeper [JQ]: a running container whose pid 1 is `sleep 1000`
 sleeper() {
 	mkbundle
@@ -49,7 +54,11 @@ sleeper() {
 # the runtime's binary as "ocirun --root=/tmp update -r - x", which blocks
 # reading its stdin: long enough for a process of the container (exegrab)
 # to grab /proc/PID/exe and, where that process can exit first, reopen the
-# file for writing.  The runtime under test is a copy of the test's own
+# file for writing.  As root the runtime's processes exec the image's
+# programs through a sealed trampoline, so the script's interpreter is the
+# trampoline; rootless, and where a filter refuses the trampoline, the
+# runtime runs as a sealed copy of itself, which the script then runs.
+# Neither can be written.  The runtime under test is a copy of the test's own
 # (the test user's, rootless, as a developer's ~/bin/ocirun would be),
 # compared before and after.
 
@@ -87,8 +96,11 @@ exe_setup() {
 	own "$B/rootfs"
 	cfg '.process.env |= map(select(startswith("PATH=") | not)) + ["PATH=:/bin"] | .process.cwd = "/"'
 }
+# exe_verdict [may-miss]: may-miss where the interpreter may be gone
+# before exegrab sees it (the trampoline exits at once)
 exe_verdict() {
-	grep -q '^exe ' "$B/grab.out" || nope "the attack did not run (exegrab saw no process): $(cat "$B/grab.out")"
+	[ "${1:-}" = may-miss ] || grep -q '^exe ' "$B/grab.out" ||
+		nope "the attack did not run (exegrab saw no process): $(cat "$B/grab.out")"
 	local seen ino
 	seen=$(sed -n 's/^exe //p' "$B/grab.out")
 	ino=$(sed -n 's/^ino //p' "$B/grab.out")
@@ -101,7 +113,10 @@ exe_verdict() {
 }
 
 # Started, the container runs exegrab, then execs the script through
-# exec; the container is removed with the test's own runtime.
+# exec; the container is removed with the test's own runtime.  As root the
+# script's interpreter is the sealed trampoline (section 8 of runtime.c),
+# which refuses to be one and exits 127 at once: exegrab may see nothing,
+# and the sealed copy's "none" is then fine.
 exe_attack() {
 	rt start "$ID" || nope "start failed"
 	rt exec -d "$ID" /exegrab 12 </dev/null >"$B/grab.out" 2>&1 || nope "exec exegrab failed"
@@ -119,26 +134,37 @@ t_exe_exec() {
 	create_ctr
 	expect_ok create
 	exe_attack
-	exe_verdict
+	if [ "$MODE" = root ]; then exe_verdict may-miss; else exe_verdict; fi
 }
 run_test "exec of a script whose interpreter is /proc/self/exe cannot reach the runtime binary" t_exe_exec root user
 
-# The init execs the script: the container's pid 1 is then the runtime's
-# binary, which a process exec'd into the container grabs (it cannot outlive
-# pid 1 to write, so what it holds is what is checked).
+# The init execs the script, exegrab already watching from an exec into
+# the created container.  Through the sealed copy (rootless) the
+# container's pid 1 is then the runtime's copy, which exegrab grabs (it
+# cannot outlive pid 1 to write, so what it holds is what is checked).
+# Through the trampoline (root) pid 1 is the trampoline, which exits 127
+# without running anything: the script ran neither the host's binary nor
+# any copy of the runtime.
 t_exe_start() {
 	exe_setup
 	set_args update -r - x
 	mkfifo "$B/stdin"
 	own "$B/stdin"
 	sleep 6 >"$B/stdin" &
-	rt create -b "$B" "$ID" <"$B/stdin" >/dev/null 2>"$B/err" || nope "create failed: $(cat "$B/err")"
-	rt start "$ID" || nope "start failed"
+	rt create -b "$B" "$ID" <"$B/stdin" >"$B/out" 2>"$B/err" || nope "create failed: $(cat "$B/err")"
 	rt exec -d "$ID" /exegrab 4 </dev/null >"$B/grab.out" 2>&1 || nope "exec exegrab failed"
+	wait_for grep -q watching "$B/grab.out" || nope "exegrab did not start"
+	rt start "$ID" || nope "start failed"
 	wait_for grep -qE '^(ino|none)' "$B/grab.out"
+	local pid
+	pid=$(ctr_pid)
+	if [ "$MODE" = root ]; then
+		wait_status stopped "$ID" 5 || nope "pid 1 still runs the script: $(readlink "/proc/$pid/exe")"
+		grep -q ocirun "$B/err" && nope "the script ran the runtime: $(cat "$B/err")"
+	fi
 	OCIRUN=$REAL_OCIRUN # never run a copy the container may have written
 	rm_ctr
-	exe_verdict
+	if [ "$MODE" = root ]; then exe_verdict may-miss; else exe_verdict; fi
 }
 run_test "create/start of such a script cannot reach the runtime binary" t_exe_start root user
 
@@ -179,7 +205,8 @@ run_test "a runtime binary on squashfs runs without a copy, and the container ca
 # map host root, so a binary owned by root that only root may write (the
 # installed /usr/bin/ocirun) is out of their reach: rootless runs it without
 # a copy, and the attack finds it and fails to write it.  Root's containers
-# are root on the host's files: there the copy is always made.
+# are root on the host's files: there the program is always exec'd through
+# the sealed trampoline, which the created init holds.
 t_exe_rootowned() {
 	[ "$IS_ROOT" = 1 ] || skipt "a root-owned binary needs root to make"
 	local pid exe
@@ -194,18 +221,63 @@ t_exe_rootowned() {
 	if [ "$MODE" = user ]; then
 		[ "$exe" = "$EXE_DIR/ocirun" ] || nope "rootless copied a binary its containers cannot write: $exe"
 	else
-		[[ $exe = /memfd:* ]] || nope "root ran a root-owned binary without the sealed copy: $exe"
+		[ "$exe" = "$EXE_DIR/ocirun" ] || nope "root copied the runtime where the trampoline does: $exe"
+		[[ $(fds_of "$pid") = *"-> /memfd:ocirun-exec"* ]] ||
+			nope "the created init holds no sealed trampoline: $(fds_of "$pid")"
 	fi
 	exe_attack
 	if [ "$MODE" = root ]; then
-		exe_verdict
+		exe_verdict may-miss
 		return
 	fi
 	grep -q '^exe ' "$B/grab.out" || nope "the attack did not run (exegrab saw no process): $(cat "$B/grab.out")"
 	grep -q '^open-write ok' "$B/grab.out" && nope "the container opened the runtime's binary for writing: $(cat "$B/grab.out")"
 	[ "$(sha256sum <"$EXE_DIR/ocirun")" = "$EXE_SUM" ] || nope "the host's runtime binary changed"
 }
-run_test "a root-owned binary: rootless runs it as it is, root through the copy; neither can be written" t_exe_rootowned root user
+run_test "a root-owned binary: rootless runs it as it is, root through the trampoline; neither can be written" t_exe_rootowned root user
+
+# Where the seccomp filter would refuse the trampoline's execveat, root
+# falls back to the sealed copy of the whole runtime: the container starts,
+# its init is the copy, and the attack finds only sealed files.
+t_exe_seccomp_fallback() {
+	[ "$IS_ROOT" = 1 ] || skipt "rootless always runs as the sealed copy"
+	local pid exe
+	exe_setup
+	cfg '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["execveat"], "action": "SCMP_ACT_ERRNO"}]}'
+	set_args sleep 1000
+	create_ctr
+	expect_ok create
+	pid=$(ctr_pid)
+	exe=$(readlink "/proc/$pid/exe")
+	[[ $exe = /memfd:ocirun\ * ]] || nope "the created init is not the sealed copy: $exe"
+	exe_attack
+	exe_verdict
+}
+run_test "a filter refusing execveat: the runtime runs as its sealed copy, which cannot be written" t_exe_seccomp_fallback root
+
+# A startContainer hook runs in the container, its path resolved in the
+# rootfs: the image can name its own script, whose interpreter is
+# /proc/self/exe.  The hook must not run the host's binary: as root it
+# ends at the trampoline (status 127, the runtime never ran).
+t_exe_hook() {
+	[ "$IS_ROOT" = 1 ] || skipt "rootless runs as the sealed copy, whose exec the exec and start tests attack"
+	exe_setup
+	cfg '.hooks.startContainer = [{"path": "/update", "args": ["update", "-r", "-", "x"]}]'
+	set_args sleep 1000
+	create_ctr
+	expect_ok create
+	rt exec -d "$ID" /exegrab 4 </dev/null >"$B/grab.out" 2>&1 || nope "exec exegrab failed"
+	wait_for grep -q watching "$B/grab.out" || nope "exegrab did not start"
+	RC=0
+	rt start "$ID" >/dev/null 2>"$B/err" || RC=$?
+	wait_for grep -qE '^(ino|none)' "$B/grab.out"
+	OCIRUN=$REAL_OCIRUN
+	rm_ctr
+	grep -q 'startContainer hook /update: exited with status 127' "$B/err" ||
+		nope "the hook's script did not end at the trampoline: $(cat "$B/err")"
+	exe_verdict may-miss
+}
+run_test "a startContainer hook planted in the image cannot reach the runtime binary" t_exe_hook root
 
 # The init waiting in "created", as another process of the container sees it.
 t_init_unreadable() {
@@ -225,11 +297,6 @@ run_test "the created init's fd, environ, mem and exe are closed to the containe
 # ---------------------------------------------------------------------------
 # 2. Descriptors and the working directory (CVE-2024-21626)
 
-# fds_of PID: "N -> target" for every descriptor but stdio
-fds_of() { for f in /proc/"$1"/fd/*; do [ -e "$f" ] || continue; n=${f##*/}; [ "$n" -gt 2 ] && echo "$n -> $(readlink "$f")"; done; }
-# only_sockets FDS: nothing but sockets and pipes (no file or directory)
-only_sockets() { ! grep -vE -- '-> (socket|pipe):' <<<"$1" | grep -q .; }
-
 t_created_init_fds() {
 	mkbundle
 	set_args sleep 1000
@@ -239,7 +306,12 @@ t_created_init_fds() {
 	pid=$(cat "$B/pid")
 	fds=$(fds_of "$pid")
 	only_sockets "$fds" || nope "the created init holds host files or directories: $fds"
-	[ "$(wc -l <<<"$fds")" -le 2 ] || nope "the created init holds more than its sync and start sockets: $fds"
+	[ "$(grep -vc memfd: <<<"$fds")" -le 2 ] || nope "the created init holds more than its sync and start sockets: $fds"
+	# the trampoline it holds cannot be written, even by host root
+	local n
+	for n in $(sed -n 's/ -> \/memfd:.*//p' <<<"$fds"); do
+		{ echo x >>"/proc/$pid/fd/$n"; } 2>/dev/null && nope "the init's trampoline ($n) could be written"
+	done
 	rm_ctr
 }
 run_test "the created init holds only stdio and its sockets (no cgroup, state or bundle dir)" t_created_init_fds root user
