@@ -14,11 +14,16 @@
  *   6. hooks            running OCI hooks with state on stdin and timeouts
  *   7. rootfs           the one path resolver for everything inside the
  *                       rootfs, mounts, devices, masks, pivot_root
- *   8. process          user, capabilities, rlimits, terminal, exec
- *   9. seccomp          linux.seccomp compiled or precompiled, loaded late
+ *   8. process          user, capabilities, rlimits, terminal, exec;
+ *                       the sealed trampoline the container's programs
+ *                       are exec'd through (CVE-2019-5736)
+ *   9. seccomp          linux.seccomp compiled or precompiled, loaded
+ *                       late; a filter's verdict on one call
  *  10. cgroups          v2, v1, hybrid or none; resources, freezer, kill
  *  11. init             the container's first process, from clone to exec
- *  12. create/start     clone, id maps, the sync protocol, run
+ *  12. create/start     the runtime's binary out of reach (trampoline,
+ *                       sealed copy or neither), clone, id maps, the
+ *                       sync protocol, run
  *  13. exec             a new process in a running container
  *  14. commands         state kill delete list ps spec features ...
  *  15. command line     argv into a command and its options, main()

@@ -115,9 +115,9 @@ cut -f1 "$work/steps.txt" | awk '!seen[$0]++' | while IFS= read -r k; do
 	m=$(awk -F'\t' -v k="$k" '$1 == k { print $2 }' "$work/steps.txt" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 	printf '  %8.3f ms  %s\n' "$m" "$k"
 done
-echo "  (from main, after the sealed re-exec; the run's whole median is above)"
+echo "  (from main; as root the binary is guarded by the sealed trampoline, no re-exec; the run's whole median is above)"
 
-echo "== the sealed copy (CVE-2019-5736): run and exec, with and without it"
+echo "== guarding the binary (CVE-2019-5736; as root, the sealed trampoline): run and exec, with and without it"
 (cd "$work/root" && jq '.process.args = ["/nop", "wait"]' config.json >"$work/sleeper.json" &&
 	mkdir -p "$work/sl" && cp -a rootfs "$work/sl/" && mv "$work/sleeper.json" "$work/sl/config.json")
 (cd "$work/root" && v2ns bash -c "'$pt' -n $runs sealed='$work/ocirun --root $st/o run s1' unsealed='$work/ocirun-unsealed --root $st/o run s1' >'$work/seal-run.txt'
@@ -127,7 +127,7 @@ echo "== the sealed copy (CVE-2019-5736): run and exec, with and without it"
 for k in run exec; do
 	f=$work/seal-$k.txt
 	awk -v k="$k" '$1 == "sealed" { s = $2 } $1 == "unsealed" { u = $2; r = $6 }
-		END { printf "  %-5s %6.2f ms, without the copy %6.2f ms: it costs %+.2f ms (%.2fx)\n", k, s, u, s - u, 1 / r }' "$f"
+		END { printf "  %-5s %6.2f ms, unguarded %6.2f ms: it costs %+.2f ms (%.2fx)\n", k, s, u, s - u, 1 / r }' "$f"
 done
 
 echo "== a large seccomp profile: compiled at start vs precompiled by seccomp_gen"
